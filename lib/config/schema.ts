@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { HDS_EEA_REGIONS } from '../../policies/regions';
+
+/**
+ * The one typed configuration of an HDS platform. The schema is the single source of the config's
+ * type, its defaults and its validation: `HdsConfig` is inferred from it, and `docs/configuration.md`
+ * describes the same fields.
+ *
+ * Every message below says what is allowed and how to fix it; the loader adds the field path and
+ * the value received.
+ */
+
+/** CloudWatch Logs accepts only these retention periods (days); LOG-04 requires at least 365. */
+export const LOG_RETENTION_DAYS = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const STAGES = ['production', 'staging', 'development'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** Tag keys the blueprint sets itself; an editor's tags may not override them. */
+export const RESERVED_TAG_PREFIXES = ['aws:', 'hds:'] as const;
+
+const regionList = HDS_EEA_REGIONS.join(', ');
+
+const region = z.enum(HDS_EEA_REGIONS, {
+  error: `one of the HDS-certified EEA regions: ${regionList} (CONTROLS.md RES-01; eu-central-2 and eu-west-2 are outside the EEA)`,
+});
+
+/** An IPv4 CIDR block such as 10.40.0.0/16, with a prefix between /16 and /24. */
+function isIpv4Cidr(value: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return false;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefix < 16 || prefix > 24) return false;
+  // The address must be the network address of the block (no host bits set).
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 2 ** (32 - prefix);
+  return address % hostBits === 0;
+}
+
+function bothNumbers(value: unknown, a: string, b: string): boolean {
+  const v = value as Record<string, unknown> | undefined;
+  return typeof v?.[a] === 'number' && typeof v?.[b] === 'number';
+}
+
+/** Aurora Serverless v2 capacity units: 0.5 to 256, in steps of 0.5. */
+const acu = (what: string) =>
+  z
+    .number({ error: `a number of Aurora capacity units (ACU) for ${what}, between 0.5 and 256` })
+    .min(0.5, { error: `at least 0.5 ACU (Aurora Serverless v2 minimum) for ${what}` })
+    .max(256, { error: `at most 256 ACU (Aurora Serverless v2 maximum) for ${what}` })
+    .refine((v) => Number.isInteger(v * 2), { error: `a multiple of 0.5 ACU for ${what}` });
+
+export const networkSchema = z.strictObject({
+  /** IPv4 range of the platform's VPC. */
+  cidr: z
+    .string({ error: 'an IPv4 CIDR block such as "10.40.0.0/16"' })
+    .refine(isIpv4Cidr, {
+      error: 'an IPv4 network CIDR block with a prefix from /16 to /24 and no host bits set, such as "10.40.0.0/16"',
+    })
+    .default('10.40.0.0/16'),
+  /** Availability zones the subnets span (2 or 3); the zones are `<region>a`, `<region>b`, `<region>c`. */
+  azCount: z
+    .number({ error: 'the number of availability zones: 2 or 3' })
+    .int({ error: 'a whole number of availability zones: 2 or 3' })
+    .min(2, { error: 'at least 2 availability zones (a single zone has no resilience)' })
+    .max(3, { error: 'at most 3 availability zones (every HDS EEA region has 3)' })
+    .default(2),
+});
+
+export const databaseSchema = z
+  .strictObject({
+    /** Lowest Aurora Serverless v2 capacity (ACU) the cluster scales down to. */
+    minCapacity: acu('minCapacity').default(0.5),
+    /** Highest Aurora Serverless v2 capacity (ACU) the cluster scales up to. */
+    maxCapacity: acu('maxCapacity').default(4),
+    /** Reader instances beside the writer; 1 or more gives a multi-AZ failover target. */
+    readers: z
+      .number({ error: 'a number of reader instances from 0 to 15' })
+      .int({ error: 'a whole number of reader instances from 0 to 15' })
+      .min(0, { error: 'a number of reader instances from 0 to 15' })
+      .max(15, { error: 'a number of reader instances from 0 to 15 (the Aurora limit)' })
+      .default(1),
+  })
+  .refine((d) => d.minCapacity <= d.maxCapacity, {
+    error: 'at most database.maxCapacity: lower minCapacity or raise maxCapacity',
+    path: ['minCapacity'],
+    // Checked even when another field of the object is invalid, so every problem is reported at once.
+    when: ({ value }) => bothNumbers(value, 'minCapacity', 'maxCapacity'),
+  });
+
+const tagKey = z
+  .string()
+  .min(1)
+  .max(128)
+  .refine((k) => !RESERVED_TAG_PREFIXES.some((p) => k.toLowerCase().startsWith(p)), {
+    error: `a tag key that does not start with ${RESERVED_TAG_PREFIXES.join(' or ')} (reserved for AWS and the blueprint)`,
+  });
+
+export const configSchema = z
+  .strictObject({
+    /** 12-digit AWS account id the platform is deployed to. The default is a placeholder that synthesizes offline. */
+    account: z
+      .string({ error: 'a 12-digit AWS account id, as a string, such as "123456789012"' })
+      .regex(/^\d{12}$/, { error: 'a 12-digit AWS account id, as a string, such as "123456789012"' })
+      .default('111111111111'),
+    /** Region every stack is pinned to (RES-01). */
+    region: region.default('eu-west-3'),
+    /**
+     * Regions that may hold data or copies of it (RES-01/02): a subset of the HDS EEA list that
+     * contains `region`. Defaults to `[region]`: no other region is allowed until the editor says so.
+     */
+    allowedRegions: z
+      .array(region, { error: `a list of regions among: ${regionList}` })
+      .min(1, { error: `at least one region among: ${regionList}` })
+      .refine((list) => new Set(list).size === list.length, { error: 'a list of regions without duplicates' })
+      .optional(),
+    /** Short lower-case name of this platform instance, used in resource and stack names. */
+    environment: z
+      .string({ error: 'a short name: lower-case letters, digits and hyphens, 2 to 20 characters, starting with a letter' })
+      .regex(/^[a-z][a-z0-9-]{1,19}$/, {
+        error: 'a short name: lower-case letters, digits and hyphens, 2 to 20 characters, starting with a letter',
+      })
+      .default('hds'),
+    /** `production` locks traces and backups in compliance mode (irreversible); other stages use governance mode. */
+    stage: z.enum(STAGES, { error: `one of: ${STAGES.join(', ')}` }).default('production'),
+    /** Address that receives security and backup alerts (DET-03). */
+    alertEmail: z
+      .email({ error: 'an e-mail address, such as "security@editor.example"' })
+      .default('security-alerts@example.com'),
+    network: networkSchema.prefault({}),
+    /** How long traces (CloudTrail, flow logs, database audit logs) are kept and locked, in days (LOG-03/04, DATA-01). */
+    traceRetentionDays: z
+      .number({ error: `a number of days among: ${LOG_RETENTION_DAYS.join(', ')}` })
+      .refine((v) => (LOG_RETENTION_DAYS as readonly number[]).includes(v), {
+        error: `a number of days, at least 365 (CONTROLS.md LOG-04), among the periods CloudWatch Logs accepts: ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(365),
+    database: databaseSchema.prefault({}),
+    /** Extra tags on every resource (cost centre, owner...). */
+    tags: z
+      .record(tagKey, z.string().max(256, { error: 'a tag value of at most 256 characters' }), {
+        error: 'an object of tag keys to string values',
+      })
+      .default({}),
+  })
+  .refine((c) => c.allowedRegions === undefined || c.allowedRegions.includes(c.region), {
+    error: 'a list that contains the deployment region: add the value of "region" to allowedRegions, or change region',
+    path: ['allowedRegions'],
+    when: ({ value }) => {
+      const v = value as { region?: unknown; allowedRegions?: unknown };
+      return typeof v?.region === 'string' && Array.isArray(v.allowedRegions);
+    },
+  })
+  .transform((c) => ({ ...c, allowedRegions: c.allowedRegions ?? [c.region] }));
+
+/** The validated configuration, with every default applied. */
+export type HdsConfig = z.output<typeof configSchema>;
+/** What an editor writes: every field optional. */
+export type HdsConfigInput = z.input<typeof configSchema>;

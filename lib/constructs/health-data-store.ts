@@ -1,0 +1,146 @@
+import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { recordControls } from '../controls';
+import { SecureBucket } from './secure-bucket';
+
+/** Tag that puts a resource in the platform's backup selection (BAK-02). */
+export const BACKUP_TAG = { key: 'hds:backup', value: 'true' } as const;
+/** Tag that classifies what a resource holds. */
+export const CLASSIFICATION_TAG_KEY = 'hds:data-classification';
+
+/** pgaudit: schema changes, role and privilege changes, and every write (LOG-05). */
+export const PGAUDIT_LOG_CLASSES = 'ddl,role,write';
+
+export interface HealthDataStoreProps {
+  /** Prefix of physical names (database cluster identifier). */
+  readonly namePrefix: string;
+  readonly vpc: ec2.IVpc;
+  /** Isolated subnets of the data tier (NET-01). */
+  readonly dataSubnets: ec2.SubnetSelection;
+  /** Encrypts documents, database storage, Performance Insights and credentials (ENC-02). */
+  readonly dataKey: kms.IKey;
+  /** Encrypts the database's log groups (LOG-04). */
+  readonly logsKey: kms.IKey;
+  /** Receives the documents bucket's server access logs (LOG-05). */
+  readonly accessLogs: s3.IBucket;
+  /** Retention of the database's log groups (LOG-04). */
+  readonly logRetention: logs.RetentionDays;
+  /** Aurora Serverless v2 capacity range, in ACU. */
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Reader instances beside the writer. */
+  readonly readers: number;
+}
+
+/**
+ * Where the platform keeps health data (ENC-02/03, LOG-05, BAK-02): a documents bucket and an Aurora
+ * PostgreSQL Serverless v2 cluster in isolated subnets, both encrypted with the data key and tagged
+ * for backup.
+ */
+export class HealthDataStore extends Construct {
+  public readonly documents: s3.Bucket;
+  public readonly database: rds.DatabaseCluster;
+  /** Log groups the database exports to, by log type. */
+  public readonly databaseLogGroups: Record<string, logs.LogGroup>;
+  public readonly databaseSecurityGroup: ec2.SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: HealthDataStoreProps) {
+    super(scope, id);
+    this.documents = new SecureBucket(this, 'Documents', {
+      encryption: { key: props.dataKey },
+      serverAccessLogs: { bucket: props.accessLogs, prefix: 'documents/' },
+      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    }).bucket;
+    recordControls(this.documents, 'ENC-02', 'ENC-03', 'LOG-05', 'BAK-02');
+    this.tagHealthData(this.documents);
+
+    const clusterIdentifier = `${props.namePrefix}-health-db`;
+    // Created before the cluster, with our key and retention: RDS then writes into them instead of
+    // creating unencrypted groups, and no log-retention Lambda is needed.
+    this.databaseLogGroups = {};
+    for (const logType of ['postgresql']) {
+      const group = new logs.LogGroup(this, 'DatabaseLogs', {
+        logGroupName: `/aws/rds/cluster/${clusterIdentifier}/${logType}`,
+        encryptionKey: props.logsKey,
+        retention: props.logRetention,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      recordControls(group, 'LOG-04', 'LOG-05');
+      this.databaseLogGroups[logType] = group;
+    }
+
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_17_9 });
+    const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
+      engine,
+      description: 'hds-blueprint: TLS only, pgaudit',
+      parameters: {
+        'rds.force_ssl': '1',
+        'ssl_min_protocol_version': 'TLSv1.2',
+        shared_preload_libraries: 'pg_stat_statements,pgaudit',
+        'pgaudit.log': PGAUDIT_LOG_CLASSES,
+        'pgaudit.role': 'rds_pgaudit',
+        log_connections: '1',
+        log_disconnections: '1',
+      },
+    });
+
+    this.databaseSecurityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Aurora health database: ingress only from consumers granted access, no egress',
+      allowAllOutbound: false,
+    });
+    recordControls(this.databaseSecurityGroup, 'NET-04');
+
+    const instanceProps: rds.ServerlessV2ClusterInstanceProps = {
+      publiclyAccessible: false,
+      autoMinorVersionUpgrade: true,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.dataKey,
+    };
+    this.database = new rds.DatabaseCluster(this, 'Database', {
+      engine,
+      clusterIdentifier,
+      parameterGroup,
+      vpc: props.vpc,
+      vpcSubnets: props.dataSubnets,
+      securityGroups: [this.databaseSecurityGroup],
+      writer: rds.ClusterInstance.serverlessV2('Writer', instanceProps),
+      readers: Array.from({ length: props.readers }, (_, i) =>
+        rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, { ...instanceProps, scaleWithWriter: i === 0 }),
+      ),
+      serverlessV2MinCapacity: props.minCapacity,
+      serverlessV2MaxCapacity: props.maxCapacity,
+      storageEncrypted: true,
+      storageEncryptionKey: props.dataKey,
+      // RDS generates, stores (encrypted with the data key) and rotates the master password: no
+      // rotation Lambda and no role created at deploy time outside the platform's boundary.
+      credentials: rds.Credentials.fromUsername('hds_admin', { encryptionKey: props.dataKey }),
+      manageMasterUserPassword: true,
+      iamAuthentication: true,
+      deletionProtection: true,
+      backup: { retention: Duration.days(35), preferredWindow: '01:00-02:00' },
+      preferredMaintenanceWindow: 'sun:03:00-sun:04:00',
+      cloudwatchLogsExports: Object.keys(this.databaseLogGroups),
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: props.dataKey,
+      monitoringInterval: Duration.seconds(60),
+      copyTagsToSnapshot: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of Object.values(this.databaseLogGroups)) {
+      this.database.node.addDependency(group);
+    }
+    recordControls(this.database, 'ENC-02', 'ENC-03', 'NET-01', 'LOG-05', 'BAK-02');
+    this.tagHealthData(this.database);
+  }
+
+  private tagHealthData(scope: Construct): void {
+    Tags.of(scope).add(CLASSIFICATION_TAG_KEY, 'health-data');
+    Tags.of(scope).add(BACKUP_TAG.key, BACKUP_TAG.value);
+  }
+}

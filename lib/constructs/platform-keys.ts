@@ -1,0 +1,158 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { recordControls } from '../controls';
+
+export interface PlatformKeysProps {
+  /** Prefix of the key aliases, e.g. `hds` gives `alias/hds/health-data`. */
+  readonly aliasPrefix: string;
+}
+
+/** Key-management actions: what an administrator may do, none of which touches data (ENC-01). */
+const ADMIN_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+/** Cryptographic use of a key: only ever granted through an AWS service or to a scoped service principal. */
+const USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+const GRANT_ACTIONS = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'];
+
+/**
+ * Customer-managed KMS keys, one per purpose (ENC-01): health data, logs and traces, backups.
+ *
+ * Each key rotates yearly, has a 30-day deletion window and is retained when its stack is deleted.
+ * Its policy separates administration (the account, through IAM, with no cryptographic action)
+ * from use, which is allowed only through the AWS services that store that kind of data
+ * (`kms:ViaService`) or to a service principal bound to this account's resources by an encryption
+ * context. No statement has an unconditioned `*` principal.
+ */
+export class PlatformKeys extends Construct {
+  /** Encrypts health data at rest: documents bucket, database, its secrets and Performance Insights. */
+  public readonly data: kms.Key;
+  /** Encrypts traces: CloudTrail, every log group, the log archive bucket. */
+  public readonly logs: kms.Key;
+  /** Encrypts recovery points in the backup vaults. */
+  public readonly backup: kms.Key;
+
+  constructor(scope: Construct, id: string, props: PlatformKeysProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const via = (...services: string[]) => services.map((s) => `${s}.${stack.region}.amazonaws.com`);
+
+    this.data = this.createKey('HealthData', {
+      alias: `alias/${props.aliasPrefix}/health-data`,
+      description: 'hds-blueprint: health data at rest (S3 documents, Aurora, Secrets Manager, Performance Insights)',
+      viaServices: via('s3', 'rds', 'secretsmanager', 'backup'),
+    });
+
+    this.logs = this.createKey('Logs', {
+      alias: `alias/${props.aliasPrefix}/logs`,
+      description: 'hds-blueprint: traces (CloudTrail, CloudWatch Logs, log archive bucket)',
+      viaServices: via('s3', 'logs', 'cloudtrail'),
+    });
+    // CloudWatch Logs encrypts log groups with the key itself; bound to this account's log groups.
+    this.logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsForThisAccountLogGroups',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*`,
+          },
+        },
+      }),
+    );
+    // CloudTrail encrypts log files for this account's trails only (encryption context + source account).
+    this.logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptForThisAccountTrails',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          StringLike: {
+            'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${stack.partition}:cloudtrail:*:${stack.account}:trail/*`,
+          },
+        },
+      }),
+    );
+    this.logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+
+    this.backup = this.createKey('Backup', {
+      alias: `alias/${props.aliasPrefix}/backup`,
+      description: 'hds-blueprint: recovery points in AWS Backup vaults',
+      viaServices: via('backup', 's3', 'rds'),
+    });
+  }
+
+  private createKey(id: string, options: { alias: string; description: string; viaServices: string[] }): kms.Key {
+    const stack = Stack.of(this);
+    const account = new iam.AccountRootPrincipal();
+    const policy = new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'KeyAdministrationThroughIam',
+          principals: [account],
+          actions: ADMIN_ACTIONS,
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'UseOnlyThroughPlatformServices',
+          principals: [account],
+          actions: USE_ACTIONS,
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': options.viaServices },
+          },
+        }),
+        new iam.PolicyStatement({
+          sid: 'GrantsOnlyForAwsResources',
+          principals: [account],
+          actions: GRANT_ACTIONS,
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': options.viaServices },
+            Bool: { 'kms:GrantIsForAWSResource': 'true' },
+          },
+        }),
+      ],
+    });
+    const key = new kms.Key(this, id, {
+      alias: options.alias,
+      description: options.description,
+      enableKeyRotation: true,
+      rotationPeriod: Duration.days(365),
+      pendingWindow: Duration.days(30),
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy,
+    });
+    recordControls(key, 'ENC-01');
+    return key;
+  }
+}
