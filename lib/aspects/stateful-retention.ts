@@ -30,6 +30,13 @@ function isStateful(resource: CfnResource): boolean {
 }
 
 const KEPT: ReadonlySet<CfnDeletionPolicy> = new Set([CfnDeletionPolicy.RETAIN, CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE]);
+/** Databases may instead leave a final snapshot (DESIGN.md: RETAIN or SNAPSHOT). */
+const SNAPSHOT_ALLOWED: ReadonlySet<string> = new Set(['AWS::RDS::DBCluster', 'AWS::RDS::DBInstance']);
+
+function isKept(resource: CfnResource, policy: CfnDeletionPolicy | undefined): boolean {
+  if (policy === undefined) return false;
+  return KEPT.has(policy) || (policy === CfnDeletionPolicy.SNAPSHOT && SNAPSHOT_ALLOWED.has(resource.cfnResourceType));
+}
 
 /**
  * Checks that every stateful resource is retained on stack deletion and on replacement ("nothing is
@@ -40,14 +47,14 @@ export class StatefulResourcesRetained implements IAspect {
     if (!CfnResource.isCfnResource(node) || !isStateful(node)) return;
     const { deletionPolicy, updateReplacePolicy } = node.cfnOptions;
     const problems: string[] = [];
-    if (!deletionPolicy || !KEPT.has(deletionPolicy)) problems.push(`DeletionPolicy is ${deletionPolicy ?? 'Delete'}`);
-    if (!updateReplacePolicy || !KEPT.has(updateReplacePolicy)) {
+    if (!isKept(node, deletionPolicy)) problems.push(`DeletionPolicy is ${deletionPolicy ?? 'Delete'}`);
+    if (!isKept(node, updateReplacePolicy)) {
       problems.push(`UpdateReplacePolicy is ${updateReplacePolicy ?? 'Delete'}`);
     }
     if (problems.length > 0) {
       Annotations.of(node).addError(
         `${node.cfnResourceType} holds data, keys or traces and must be retained: ${problems.join(', ')}. ` +
-          'Pass removalPolicy: RemovalPolicy.RETAIN to the construct that creates it (DESIGN.md, "Stateful resources are never lost").',
+          `Pass removalPolicy: ${SNAPSHOT_ALLOWED.has(node.cfnResourceType) ? 'RemovalPolicy.RETAIN or RemovalPolicy.SNAPSHOT' : 'RemovalPolicy.RETAIN'} to the construct that creates it (DESIGN.md, "Stateful resources are never lost").`,
       );
     }
   }

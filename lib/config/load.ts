@@ -28,7 +28,7 @@ function describeSource(source: ConfigSource): string {
     case 'file':
       return `config file ${source.path}`;
     case 'context':
-      return 'the "hds" object of the cdk.json context';
+      return 'the "hds" context value (cdk.json or -c hds=...)';
     case 'defaults':
       return 'the built-in defaults';
   }
@@ -98,12 +98,18 @@ function readConfigFile(file: string, cwd: string): unknown {
     const problem = `config: received "${file}"; cannot read ${resolved}: ${reason}. Pass an existing JSON file with -c config=path/to/file.json`;
     throw new ConfigError(`Invalid hds-blueprint configuration:\n  - ${problem}`, [problem]);
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
     const problem = `config: ${resolved} is not valid JSON (${(error as Error).message}). Fix the syntax; the file must hold one JSON object`;
     throw new ConfigError(`Invalid hds-blueprint configuration:\n  - ${problem}`, [problem]);
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    const problem = `config: ${resolved} holds ${show(parsed)}; allowed: one JSON object such as {"region": "eu-west-3"}`;
+    throw new ConfigError(`Invalid hds-blueprint configuration:\n  - ${problem}`, [problem]);
+  }
+  return parsed;
 }
 
 /**

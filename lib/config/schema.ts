@@ -29,6 +29,8 @@ const region = z.enum(HDS_EEA_REGIONS, {
 function isIpv4Cidr(value: string): boolean {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
   if (!match) return false;
+  // Leading zeros ("010") are ambiguous (octal in some tools) and would differ from the VPC's own CIDR.
+  if (match.slice(1, 5).some((o) => o.length > 1 && o.startsWith('0'))) return false;
   const octets = match.slice(1, 5).map(Number);
   const prefix = Number(match[5]);
   if (octets.some((o) => o > 255) || prefix < 16 || prefix > 24) return false;
@@ -85,14 +87,17 @@ export const databaseSchema = z
   .refine((d) => d.minCapacity <= d.maxCapacity, {
     error: 'at most database.maxCapacity: lower minCapacity or raise maxCapacity',
     path: ['minCapacity'],
-    // Checked even when another field of the object is invalid, so every problem is reported at once.
-    when: ({ value }) => bothNumbers(value, 'minCapacity', 'maxCapacity'),
+    // Checked even when another field is invalid (every problem at once), but not when either
+    // capacity is itself invalid: that problem is already reported on its own field.
+    when: ({ value, issues }) =>
+      bothNumbers(value, 'minCapacity', 'maxCapacity') &&
+      !issues.some((i) => i.path?.[0] === 'minCapacity' || i.path?.[0] === 'maxCapacity'),
   });
 
 const tagKey = z
   .string()
-  .min(1)
-  .max(128)
+  .min(1, { error: 'a non-empty tag key' })
+  .max(128, { error: 'a tag key of at most 128 characters' })
   .refine((k) => !RESERVED_TAG_PREFIXES.some((p) => k.toLowerCase().startsWith(p)), {
     error: `a tag key that does not start with ${RESERVED_TAG_PREFIXES.join(' or ')} (reserved for AWS and the blueprint)`,
   });
@@ -139,7 +144,9 @@ export const configSchema = z
     database: databaseSchema.prefault({}),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z
-      .record(tagKey, z.string().max(256, { error: 'a tag value of at most 256 characters' }), {
+      .record(tagKey, z
+          .string({ error: 'a string tag value' })
+          .max(256, { error: 'a tag value of at most 256 characters' }), {
         error: 'an object of tag keys to string values',
       })
       .default({}),

@@ -59,7 +59,8 @@ export class HealthDataStore extends Construct {
     recordControls(this.documents, 'ENC-02', 'ENC-03', 'LOG-05', 'BAK-02');
     this.tagHealthData(this.documents);
 
-    const clusterIdentifier = `${props.namePrefix}-health-db`;
+    // RDS lower-cases identifiers; the log group name must match what RDS writes to.
+    const clusterIdentifier = `${props.namePrefix}-health-db`.toLowerCase();
     // Created before the cluster, with our key and retention: RDS then writes into them instead of
     // creating unencrypted groups, and no log-retention Lambda is needed.
     this.databaseLogGroups = {};

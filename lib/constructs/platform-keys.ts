@@ -11,7 +11,7 @@ export interface PlatformKeysProps {
 
 /** Key-management actions: what an administrator may do, none of which touches data (ENC-01). */
 const ADMIN_ACTIONS = [
-  'kms:Create*',
+  'kms:CreateAlias', // not kms:Create*: that includes CreateGrant, a way to use the key
   'kms:Describe*',
   'kms:Enable*',
   'kms:List*',

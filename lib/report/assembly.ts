@@ -57,7 +57,7 @@ function readJson<T>(file: string, what: string): T {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
   } catch (error) {
-    throw new Error(`Cannot read ${what} ${file}: ${(error as Error).message}`);
+    throw new Error(`Cannot read ${what} ${file}: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -1,0 +1,420 @@
+import { ConfigError, parseConfig, type HdsConfig } from '../../lib/config';
+import { testConfig } from '../support/app';
+
+/**
+ * The allow-list of CONTROLS.md (RES-01), written out here on purpose: the test pins the documented
+ * list instead of reading it back from the code under test.
+ */
+const EEA_REGIONS = ['eu-west-3', 'eu-west-1', 'eu-central-1', 'eu-south-1', 'eu-south-2', 'eu-north-1'];
+const REGION_LIST = EEA_REGIONS.join(', ');
+/** The retention periods CloudWatch Logs accepts from 365 days up (LOG-04). */
+const CLOUDWATCH_RETENTIONS_FROM_ONE_YEAR = [365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** The problems a bad input is refused with; fails the test if the input is accepted or throws something else. */
+function problemsOf(input: unknown): readonly string[] {
+  try {
+    parseConfig(input);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(input)}, but the config was accepted`);
+}
+
+/** Escapes a literal for use inside a RegExp. */
+function lit(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+describe('defaults', () => {
+  const DEFAULTS: HdsConfig = {
+    account: '111111111111',
+    region: 'eu-west-3',
+    allowedRegions: ['eu-west-3'],
+    environment: 'hds',
+    stage: 'production',
+    alertEmail: 'security-alerts@example.com',
+    network: { cidr: '10.40.0.0/16', azCount: 2 },
+    traceRetentionDays: 365,
+    database: { minCapacity: 0.5, maxCapacity: 4, readers: 1 },
+    tags: {},
+  };
+
+  it('an empty config yields every default value, and nothing else', () => {
+    expect(parseConfig({})).toStrictEqual(DEFAULTS);
+  });
+
+  it('a missing config (undefined or null) yields the same defaults', () => {
+    expect(parseConfig(undefined)).toStrictEqual(DEFAULTS);
+    expect(parseConfig(null)).toStrictEqual(DEFAULTS);
+  });
+
+  it('the test helper testConfig() yields the same defaults', () => {
+    expect(testConfig()).toStrictEqual(DEFAULTS);
+  });
+
+  it('a partial nested object keeps the defaults of its other fields', () => {
+    const config = parseConfig({ network: { azCount: 3 }, database: { readers: 0 } });
+    expect(config.network).toStrictEqual({ cidr: '10.40.0.0/16', azCount: 3 });
+    expect(config.database).toStrictEqual({ minCapacity: 0.5, maxCapacity: 4, readers: 0 });
+  });
+});
+
+describe('valid configs', () => {
+  it('a fully custom config round-trips unchanged', () => {
+    const custom: HdsConfig = {
+      account: '123456789012',
+      region: 'eu-central-1',
+      allowedRegions: ['eu-central-1', 'eu-west-3'],
+      environment: 'dossier-patient',
+      stage: 'development',
+      alertEmail: 'soc@editeur.example',
+      network: { cidr: '172.16.4.0/24', azCount: 3 },
+      traceRetentionDays: 3653,
+      database: { minCapacity: 2, maxCapacity: 16.5, readers: 2 },
+      tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
+    };
+    expect(parseConfig(structuredClone(custom))).toStrictEqual(custom);
+  });
+
+  it('allowedRegions defaults to [region]', () => {
+    expect(parseConfig({ region: 'eu-north-1' }).allowedRegions).toStrictEqual(['eu-north-1']);
+    expect(parseConfig({ region: 'eu-south-2' }).allowedRegions).toStrictEqual(['eu-south-2']);
+  });
+
+  it.each(['staging', 'development', 'production'])('stage %s is accepted', (stage) => {
+    expect(parseConfig({ stage }).stage).toBe(stage);
+  });
+
+  it.each(EEA_REGIONS)('region %s (HDS EEA) is accepted', (region) => {
+    expect(parseConfig({ region }).region).toBe(region);
+  });
+
+  it.each(CLOUDWATCH_RETENTIONS_FROM_ONE_YEAR)('traceRetentionDays %i is accepted', (days) => {
+    expect(parseConfig({ traceRetentionDays: days }).traceRetentionDays).toBe(days);
+  });
+
+  it.each(['10.40.0.0/16', '10.41.0.0/16', '192.168.16.0/20', '172.16.4.0/24'])('CIDR %s is accepted', (cidr) => {
+    expect(parseConfig({ network: { cidr } }).network.cidr).toBe(cidr);
+  });
+
+  it('azCount 2 and 3 are accepted', () => {
+    expect(parseConfig({ network: { azCount: 2 } }).network.azCount).toBe(2);
+    expect(parseConfig({ network: { azCount: 3 } }).network.azCount).toBe(3);
+  });
+
+  it('minCapacity equal to maxCapacity is accepted', () => {
+    expect(parseConfig({ database: { minCapacity: 4, maxCapacity: 4 } }).database).toMatchObject({ minCapacity: 4, maxCapacity: 4 });
+  });
+
+  it('a tag key that merely contains a reserved prefix further in is accepted', () => {
+    expect(parseConfig({ tags: { 'team-hds:owner': 'x' } }).tags).toStrictEqual({ 'team-hds:owner': 'x' });
+  });
+});
+
+describe('refused inputs: field path, value received, what is allowed', () => {
+  describe('region (RES-01)', () => {
+    it.each(['us-east-1', 'eu-central-2', 'eu-west-2'])('refuses %s and lists the allowed regions', (region) => {
+      expect(problemsOf({ region })).toEqual([
+        expect.stringMatching(
+          new RegExp(`^region: received "${region}"; allowed: one of the HDS-certified EEA regions: ${lit(REGION_LIST)} \\(`),
+        ),
+      ]);
+    });
+
+    it('the whole error message names the field, the value and the allowed regions', () => {
+      expect(() => parseConfig({ region: 'eu-central-2' })).toThrow(
+        new RegExp(
+          `^Invalid hds-blueprint configuration, 1 problem\\(s\\); nothing was synthesized:\\n  - region: received "eu-central-2"; allowed: .*${lit(REGION_LIST)}`,
+        ),
+      );
+    });
+
+    it('throws a ConfigError (the type the app entry point turns into a clean exit)', () => {
+      expect(() => parseConfig({ region: 'us-east-1' })).toThrow(ConfigError);
+    });
+  });
+
+  describe('traceRetentionDays (LOG-04)', () => {
+    it.each([100, 364])('refuses %i: below one year', (days) => {
+      expect(problemsOf({ traceRetentionDays: days })).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^traceRetentionDays: received ${days}; allowed: a number of days, at least 365 .*among the periods CloudWatch Logs accepts: ${CLOUDWATCH_RETENTIONS_FROM_ONE_YEAR.join(', ')}$`,
+          ),
+        ),
+      ]);
+    });
+
+    it('refuses 500: not a period CloudWatch Logs accepts', () => {
+      expect(problemsOf({ traceRetentionDays: 500 })).toEqual([
+        expect.stringMatching(/^traceRetentionDays: received 500; allowed: .*CloudWatch Logs accepts: 365, 400, 545, 731,/),
+      ]);
+    });
+
+    it('refuses a string', () => {
+      expect(problemsOf({ traceRetentionDays: '365' })).toEqual([
+        expect.stringMatching(/^traceRetentionDays: received "365"; allowed: a number of days among: 365, 400,/),
+      ]);
+    });
+  });
+
+  describe('network.cidr', () => {
+    const CIDR_ALLOWED = lit('allowed: an IPv4 network CIDR block with a prefix from /16 to /24 and no host bits set, such as "10.40.0.0/16"');
+
+    it.each([
+      ['bad syntax', 'not-a-cidr'],
+      ['missing octet', '10.40.0/16'],
+      ['missing prefix', '10.40.0.0'],
+      ['octet above 255', '256.40.0.0/16'],
+      ['host bits set', '10.0.0.1/16'],
+      ['host bits set in the third octet', '10.40.1.0/16'],
+      ['prefix /8 (too large)', '10.0.0.0/8'],
+      ['prefix /15 (too large)', '10.40.0.0/15'],
+      ['prefix /25 (too small)', '10.40.0.0/25'],
+      ['prefix /28 (too small)', '10.0.0.0/28'],
+    ])('refuses %s: %s', (_why, cidr) => {
+      expect(problemsOf({ network: { cidr } })).toEqual([
+        expect.stringMatching(new RegExp(`^network\\.cidr: received "${lit(cidr)}"; ${CIDR_ALLOWED}$`)),
+      ]);
+    });
+
+    it('refuses a number', () => {
+      expect(problemsOf({ network: { cidr: 10 } })).toEqual([
+        expect.stringMatching(/^network\.cidr: received 10; allowed: an IPv4 CIDR block such as "10\.40\.0\.0\/16"$/),
+      ]);
+    });
+  });
+
+  describe('account', () => {
+    it.each(['123', '12345678901', '1234567890123', '12345678901a'])('refuses the string "%s"', (account) => {
+      expect(problemsOf({ account })).toEqual([
+        expect.stringMatching(
+          new RegExp(`^account: received "${account}"; allowed: a 12-digit AWS account id, as a string, such as "123456789012"$`),
+        ),
+      ]);
+    });
+
+    it('refuses 123456789012 given as a number, and says it must be a string', () => {
+      expect(problemsOf({ account: 123456789012 })).toEqual([
+        expect.stringMatching(/^account: received 123456789012; allowed: a 12-digit AWS account id, as a string,/),
+      ]);
+    });
+  });
+
+  describe('unknown fields', () => {
+    it('refuses an unknown top-level field (a typo of region)', () => {
+      expect(problemsOf({ regoin: 'eu-west-1' })).toEqual([
+        'regoin: received "eu-west-1"; this field is unknown: remove it or check its spelling (see docs/configuration.md)',
+      ]);
+    });
+
+    it('refuses an unknown field of network', () => {
+      expect(problemsOf({ network: { cidrBlock: '10.40.0.0/16' } })).toEqual([
+        expect.stringMatching(/^network\.cidrBlock: received "10\.40\.0\.0\/16"; this field is unknown: remove it/),
+      ]);
+    });
+
+    it('refuses an unknown field of database', () => {
+      expect(problemsOf({ database: { acu: 2 } })).toEqual([
+        expect.stringMatching(/^database\.acu: received 2; this field is unknown/),
+      ]);
+    });
+
+    it('reports each unknown field on its own line', () => {
+      expect(problemsOf({ foo: 1, bar: true })).toEqual([
+        expect.stringMatching(/^foo: received 1; this field is unknown/),
+        expect.stringMatching(/^bar: received true; this field is unknown/),
+      ]);
+    });
+  });
+
+  describe('allowedRegions (RES-01/02)', () => {
+    it('refuses a list that does not contain the deployment region', () => {
+      expect(problemsOf({ region: 'eu-west-3', allowedRegions: ['eu-west-1'] })).toEqual([
+        expect.stringMatching(/^allowedRegions: received \["eu-west-1"\]; allowed: a list that contains the deployment region: add the value of "region"/),
+      ]);
+    });
+
+    it.each(['eu-west-2', 'eu-central-2', 'us-east-1'])('refuses the non-EEA region %s, at its index', (other) => {
+      expect(problemsOf({ region: 'eu-west-3', allowedRegions: ['eu-west-3', other] })).toEqual([
+        expect.stringMatching(new RegExp(`^allowedRegions\\.1: received "${other}"; allowed: one of the HDS-certified EEA regions: ${lit(REGION_LIST)}`)),
+      ]);
+    });
+
+    it('refuses an empty list', () => {
+      expect(problemsOf({ allowedRegions: [] })).toContainEqual(
+        expect.stringMatching(new RegExp(`^allowedRegions: received \\[\\]; allowed: at least one region among: ${lit(REGION_LIST)}$`)),
+      );
+    });
+
+    it('refuses duplicates', () => {
+      expect(problemsOf({ allowedRegions: ['eu-west-3', 'eu-west-3'] })).toEqual([
+        'allowedRegions: received ["eu-west-3","eu-west-3"]; allowed: a list of regions without duplicates',
+      ]);
+    });
+  });
+
+  describe('database capacity (Aurora Serverless v2)', () => {
+    it('refuses minCapacity above maxCapacity', () => {
+      expect(problemsOf({ database: { minCapacity: 8, maxCapacity: 4 } })).toEqual([
+        'database.minCapacity: received 8; allowed: at most database.maxCapacity: lower minCapacity or raise maxCapacity',
+      ]);
+    });
+
+    it('refuses minCapacity above the default maxCapacity (4)', () => {
+      expect(problemsOf({ database: { minCapacity: 4.5 } })).toEqual([
+        expect.stringMatching(/^database\.minCapacity: received 4\.5; allowed: at most database\.maxCapacity/),
+      ]);
+    });
+
+    it.each([
+      ['minCapacity', 0.75],
+      ['maxCapacity', 1.3],
+      ['maxCapacity', 16.25],
+    ])('refuses %s %d: not a multiple of 0.5 ACU', (field, value) => {
+      expect(problemsOf({ database: { [field]: value } })).toEqual([
+        `database.${field}: received ${value}; allowed: a multiple of 0.5 ACU for ${field}`,
+      ]);
+    });
+
+    it('refuses maxCapacity above 256 ACU', () => {
+      expect(problemsOf({ database: { maxCapacity: 300 } })).toEqual([
+        'database.maxCapacity: received 300; allowed: at most 256 ACU (Aurora Serverless v2 maximum) for maxCapacity',
+      ]);
+    });
+
+    it('refuses 16 readers', () => {
+      expect(problemsOf({ database: { readers: 16 } })).toEqual([
+        expect.stringMatching(/^database\.readers: received 16; allowed: a number of reader instances from 0 to 15/),
+      ]);
+    });
+  });
+
+  describe('network.azCount', () => {
+    it('refuses 1 availability zone', () => {
+      expect(problemsOf({ network: { azCount: 1 } })).toEqual([
+        'network.azCount: received 1; allowed: at least 2 availability zones (a single zone has no resilience)',
+      ]);
+    });
+
+    it('refuses 4 availability zones', () => {
+      expect(problemsOf({ network: { azCount: 4 } })).toEqual([
+        'network.azCount: received 4; allowed: at most 3 availability zones (every HDS EEA region has 3)',
+      ]);
+    });
+
+    it('refuses a fraction', () => {
+      expect(problemsOf({ network: { azCount: 2.5 } })).toEqual([
+        expect.stringMatching(/^network\.azCount: received 2\.5; allowed: a whole number of availability zones: 2 or 3$/),
+      ]);
+    });
+  });
+
+  describe('stage', () => {
+    it.each(['prod', 'Production', 'test'])('refuses %s and lists the stages', (stage) => {
+      expect(problemsOf({ stage })).toEqual([`stage: received "${stage}"; allowed: one of: production, staging, development`]);
+    });
+  });
+
+  describe('alertEmail (DET-03)', () => {
+    it.each(['not-an-email', 'alerts@', 'security.editor.example'])('refuses %s', (alertEmail) => {
+      expect(problemsOf({ alertEmail })).toEqual([
+        `alertEmail: received "${alertEmail}"; allowed: an e-mail address, such as "security@editor.example"`,
+      ]);
+    });
+  });
+
+  describe('environment', () => {
+    it.each(['HDS', 'h', '1hds', 'hds_prod'])('refuses %s', (environment) => {
+      expect(problemsOf({ environment })).toEqual([
+        expect.stringMatching(new RegExp(`^environment: received "${environment}"; allowed: a short name: lower-case letters, digits and hyphens`)),
+      ]);
+    });
+  });
+
+  describe('tags', () => {
+    it.each(['hds:owner', 'aws:cost-centre', 'HDS:Owner', 'Aws:team'])('refuses the reserved key %s', (key) => {
+      expect(problemsOf({ tags: { [key]: 'x' } })).toEqual([
+        `tags.${key}: received the key "${key}"; allowed: a tag key that does not start with aws: or hds: (reserved for AWS and the blueprint)`,
+      ]);
+    });
+
+    it('refuses a tag value longer than 256 characters', () => {
+      expect(problemsOf({ tags: { owner: 'x'.repeat(257) } })).toEqual([
+        expect.stringMatching(/^tags\.owner: received "x{76}\.\.\.; allowed: a tag value of at most 256 characters$/),
+      ]);
+    });
+  });
+
+  describe('the root', () => {
+    it('refuses an array', () => {
+      expect(problemsOf([])).toEqual([expect.stringMatching(/^\(root\): received \[\]; allowed: .*expected object/)]);
+    });
+  });
+});
+
+describe('every problem at once', () => {
+  const input = {
+    region: 'us-east-1',
+    account: '123',
+    stage: 'prod',
+    alertEmail: 'nope',
+    traceRetentionDays: 100,
+    network: { cidr: '10.0.0.1/16', azCount: 4 },
+    database: { minCapacity: 8, maxCapacity: 4 },
+    tags: { 'hds:owner': 'me' },
+    colour: 'blue',
+  };
+
+  it('reports all ten problems in one ConfigError, each with its field path', () => {
+    let caught: unknown;
+    try {
+      parseConfig(input);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const { problems, message } = caught as ConfigError;
+    expect(problems).toHaveLength(10);
+    const paths = problems.map((p) => p.slice(0, p.indexOf(': ')));
+    expect([...paths].sort()).toEqual(
+      [
+        'account',
+        'alertEmail',
+        'colour',
+        'database.minCapacity',
+        'network.azCount',
+        'network.cidr',
+        'region',
+        'stage',
+        'tags.hds:owner',
+        'traceRetentionDays',
+      ].sort(),
+    );
+    expect(message).toMatch(/^Invalid hds-blueprint configuration, 10 problem\(s\); nothing was synthesized:\n/);
+    // One "  - " line per problem, in the same order as `problems`.
+    expect(message.split('\n').slice(1)).toEqual(problems.map((p) => `  - ${p}`));
+  });
+});
+
+describe('defects found in review, now fixed', () => {
+  // BUG: octets with leading zeros pass isIpv4Cidr. CDK's Vpc normalises "010.0.0.0/16" to a VPC
+  // CidrBlock of 10.0.0.0/16, while PrivateNetwork passes the literal string to Peer.ipv4, so the
+  // endpoint security group allows CidrIp "010.0.0.0/16" (read as 8.0.0.0/16 by octal-style parsers):
+  // the VPC and its own security-group rule disagree about the range.
+  it('refuses a CIDR with leading zeros in an octet (010.0.0.0/16)', () => {
+    expect(problemsOf({ network: { cidr: '010.0.0.0/16' } })).toEqual([expect.stringMatching(/^network\.cidr: received "010\.0\.0\.0\/16"/)]);
+  });
+
+  // BUG: the cross-field check minCapacity <= maxCapacity runs on the value after defaults, and
+  // reports under database.minCapacity with the raw value: a config that sets only an invalid
+  // maxCapacity (0.25) gets a third line "database.minCapacity: received nothing; allowed: at most
+  // database.maxCapacity", blaming a field the editor never wrote.
+  it('does not blame database.minCapacity ("received nothing") when only maxCapacity is given', () => {
+    expect(problemsOf({ database: { maxCapacity: 0.25 } })).toEqual([
+      expect.stringMatching(/^database\.maxCapacity: received 0\.25; allowed: at least 0\.5 ACU/),
+      expect.stringMatching(/^database\.maxCapacity: received 0\.25; allowed: a multiple of 0\.5 ACU/),
+    ]);
+  });
+});
