@@ -19,11 +19,12 @@ function child(scope: IConstruct, ...path: string[]): IConstruct {
  * (EVD-04). `test/acknowledgements.test.ts` pins this list: a new entry is a reviewed diff.
  */
 export function acknowledgePlatformFindings(platform: Platform): void {
-  const { foundation, network, data, audit } = platform;
+  const { foundation, network, data, audit, backup } = platform;
   const { accessLogs, archive } = foundation.logArchive;
   const { documents, database } = data.store;
+  const evidence = backup.audit.evidenceBucket;
 
-  for (const bucket of [accessLogs, archive, documents]) {
+  for (const bucket of [accessLogs, archive, documents, evidence]) {
     acknowledge(bucket, {
       plugin: 'HIPAA.Security',
       rule: 'HIPAA.Security-S3BucketReplicationEnabled',
@@ -41,14 +42,13 @@ export function acknowledgePlatformFindings(platform: Platform): void {
       'Documented ENC-02 exception: S3 cannot deliver server access logs to an SSE-KMS bucket, so this bucket uses SSE-S3; it holds access logs only, no health data, and is otherwise hardened (TLS only, no public access, versioned, retained)',
   });
 
-  // Aurora keeps data in the cluster, not in its instances: the cluster has 35-day automated
-  // backups with point-in-time recovery; cdk-nag's rule looks at DB instances.
+  // Aurora keeps data in the cluster, not in its instances; cdk-nag's rule looks at DB instances.
   acknowledge(database, {
     plugin: 'HIPAA.Security',
     rule: 'HIPAA.Security-RDSInBackupPlan',
     control: 'BAK-02',
     reason:
-      'cdk-nag RDSInBackupPlan inspects Aurora DB instances, which hold no data of their own; the Aurora cluster is backed up at cluster level (35-day automated backups with point-in-time recovery, deletion protection)',
+      'cdk-nag RDSInBackupPlan inspects Aurora DB instances, which hold no data of their own; the Aurora cluster itself is in the tag-based AWS Backup selection (checked by HDS-BAK02-BackupCoverage) and keeps 35-day automated backups with point-in-time recovery',
   });
   acknowledge(child(database, 'MonitoringRole'), {
     plugin: 'AwsSolutions',
@@ -75,4 +75,75 @@ export function acknowledgePlatformFindings(platform: Platform): void {
     reason:
       'Availability zones come from the config, inside the pinned region, so that synth needs no AWS lookup and subnets keep their zone across deployments',
   });
+
+  acknowledgeBackupFindings(platform);
+}
+
+function acknowledgeBackupFindings({ foundation, backup }: Platform): void {
+  const { accessLogs, archive } = foundation.logArchive;
+  const stack = Stack.of(backup);
+
+  // BAK-02: buckets of traces and evidence are protected by Object Lock or duplicated by CloudTrail.
+  for (const bucket of [archive, backup.audit.evidenceBucket]) {
+    acknowledge(bucket, {
+      plugin: 'HdsChecks',
+      rule: 'HDS-BAK02-BackupCoverage',
+      control: 'LOG-03',
+      reason:
+        'Traces and evidence under S3 Object Lock (compliance mode in production) with versioning: no one can delete or overwrite them during their retention, so a backup copy would add no protection',
+    });
+  }
+  acknowledge(accessLogs, {
+    plugin: 'HdsChecks',
+    rule: 'HDS-BAK02-BackupCoverage',
+    control: 'LOG-02',
+    reason:
+      'Server access logs duplicate what CloudTrail data events (LOG-02) record for every health-data bucket, and those are kept in the Object-Locked log archive; this bucket holds no health data',
+  });
+
+  const backupPolicies = [
+    'service-role/AWSBackupServiceRolePolicyForBackup',
+    'service-role/AWSBackupServiceRolePolicyForRestores',
+    'AWSBackupServiceRolePolicyForS3Backup',
+    'AWSBackupServiceRolePolicyForS3Restore',
+  ];
+  const restorePolicies = ['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore'];
+  for (const [role, policies] of [
+    [backup.backup.role, backupPolicies],
+    [backup.restoreTesting.restoreRole, restorePolicies],
+  ] as const) {
+    for (const policy of policies) {
+      acknowledge(role, {
+        plugin: 'AwsSolutions',
+        rule: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`,
+        control: 'BAK-02',
+        reason:
+          'AWS-maintained policy that AWS Backup documents for backing up and restoring S3 and Aurora; the role is assumable only by backup.amazonaws.com on behalf of this account (aws:SourceAccount)',
+      });
+    }
+  }
+
+  const validatorPolicy = backup.restoreTesting.validatorPolicy;
+  const wildcards: [string, string][] = [
+    [
+      'Resource::*',
+      'AWS Backup restore-job APIs, CloudWatch PutMetricData (bound to one namespace by condition) and the EC2 network-interface APIs Lambda needs in a VPC have no resource-level permissions',
+    ],
+    [
+      `Resource::arn:${stack.partition}:s3:::*`,
+      'Restored buckets are named by AWS Backup at restore time; the actions are read-only (ListBucket, GetEncryptionConfiguration) and limited to this account by s3:ResourceAccount',
+    ],
+    [
+      `Resource::arn:${stack.partition}:rds:${stack.region}:${stack.account}:cluster:*`,
+      'Restored clusters are named by AWS Backup at restore time; the only action is the read-only DescribeDBClusters, in this account and region',
+    ],
+  ];
+  for (const [finding, reason] of wildcards) {
+    acknowledge(validatorPolicy, {
+      plugin: 'AwsSolutions',
+      rule: `AwsSolutions-IAM5[${finding}]`,
+      control: 'IAM-02',
+      reason,
+    });
+  }
 }

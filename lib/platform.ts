@@ -2,7 +2,10 @@ import { Aspects, type App } from 'aws-cdk-lib';
 import { StatefulResourcesRetained } from './aspects/stateful-retention';
 import { applyPlatformTags } from './aspects/tags';
 import type { HdsConfig } from './config';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { AuditStack } from './stacks/audit-stack';
+import { BackupCopyStack } from './stacks/backup-copy-stack';
+import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
 import { FoundationStack } from './stacks/foundation-stack';
 import { NetworkStack } from './stacks/network-stack';
@@ -13,6 +16,9 @@ export interface Platform {
   readonly network: NetworkStack;
   readonly data: DataStack;
   readonly audit: AuditStack;
+  readonly backup: BackupStack;
+  /** Present when `backup.copy` is configured. */
+  readonly backupCopy?: BackupCopyStack;
 }
 
 /**
@@ -37,9 +43,30 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
     healthDataBuckets: [data.store.documents],
   });
 
+  // The restore validator runs in the isolated subnets and reaches these APIs privately (NET-02).
+  network.network.addInterfaceEndpoint('Backup', ec2.InterfaceVpcEndpointAwsService.BACKUP);
+  network.network.addInterfaceEndpoint('Rds', ec2.InterfaceVpcEndpointAwsService.RDS);
+  network.network.addInterfaceEndpoint('Monitoring', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_MONITORING);
+
+  const backupCopy = config.backup.copy ? new BackupCopyStack(app, name('backup-copy'), { config }) : undefined;
+  const backup = new BackupStack(app, name('backup'), {
+    config,
+    backupKey: foundation.keys.backup,
+    dataKey: foundation.keys.data,
+    logsKey: foundation.keys.logs,
+    accessLogs: foundation.logArchive.accessLogs,
+    network: network.network,
+    store: data.store,
+    alertTopic: foundation.alerts.topic,
+    copyVaultArn: config.backup.copy
+      ? BackupCopyStack.vaultArn(foundation, config.environment, config.backup.copy.region)
+      : undefined,
+  });
+  if (backupCopy) backup.addDependency(backupCopy, 'copies go to the vault of the copy stack');
+
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());
-  const platform = { foundation, network, data, audit };
+  const platform = { foundation, network, data, audit, backup, backupCopy };
   acknowledgePlatformFindings(platform);
   return platform;
 }

@@ -21,6 +21,29 @@ const EXPECTED = [
     'IAM-02',
   ],
   ['hds-audit/AuditTrail/Trail/LogsRole', 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy', 'IAM-02'],
+  // Backups (BAK-*): traces and evidence are Object-Locked instead of backed up.
+  ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-BAK02-BackupCoverage', 'LOG-02'],
+  ['hds-foundation/LogArchive/Archive/Resource', 'HdsChecks::HDS-BAK02-BackupCoverage', 'LOG-03'],
+  ['hds-backup/Audit/Evidence/Resource', 'HdsChecks::HDS-BAK02-BackupCoverage', 'LOG-03'],
+  ['hds-backup/Audit/Evidence/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
+  ...[
+    'service-role/AWSBackupServiceRolePolicyForBackup',
+    'service-role/AWSBackupServiceRolePolicyForRestores',
+    'AWSBackupServiceRolePolicyForS3Backup',
+    'AWSBackupServiceRolePolicyForS3Restore',
+  ].map((p) => ['hds-backup/Backup/ServiceRole', `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${p}]`, 'BAK-02']),
+  ...['service-role/AWSBackupServiceRolePolicyForRestores', 'AWSBackupServiceRolePolicyForS3Restore'].map((p) => [
+    'hds-backup/RestoreTesting/RestoreRole',
+    `AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${p}]`,
+    'BAK-02',
+  ]),
+  ['hds-backup/RestoreTesting/ValidatorPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
+  ['hds-backup/RestoreTesting/ValidatorPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:s3:::*]', 'IAM-02'],
+  [
+    'hds-backup/RestoreTesting/ValidatorPolicy',
+    'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:rds:eu-west-3:111111111111:cluster:*]',
+    'IAM-02',
+  ],
 ];
 
 /**

@@ -16,8 +16,14 @@ describe('the default platform, with every check', () => {
   const assembly = built.app.synth();
   const report = JSON.parse(fs.readFileSync(path.join(built.outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
 
-  test('synthesizes four stacks pinned to the default account and region (RES-01)', () => {
-    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual(['hds-audit', 'hds-data', 'hds-foundation', 'hds-network']);
+  test('synthesizes five stacks pinned to the default account and region (RES-01)', () => {
+    expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
+      'hds-audit',
+      'hds-backup',
+      'hds-data',
+      'hds-foundation',
+      'hds-network',
+    ]);
     for (const stack of assembly.stacks) {
       expect(stack.environment).toEqual(expect.objectContaining({ account: '111111111111', region: 'eu-west-3' }));
     }
@@ -25,7 +31,7 @@ describe('the default platform, with every check', () => {
 
   test('every check ran and reports zero unacknowledged findings', () => {
     const plugins = report.pluginReports.map((r) => r.pluginName).sort();
-    expect(plugins).toEqual(expect.arrayContaining(['AwsSolutions', 'HIPAA.Security']));
+    expect(plugins).toEqual(expect.arrayContaining(['HdsChecks', 'AwsSolutions', 'HIPAA.Security']));
     for (const plugin of report.pluginReports) {
       expect({ plugin: plugin.pluginName, violations: plugin.violations }).toEqual({ plugin: plugin.pluginName, violations: [] });
     }
@@ -41,7 +47,7 @@ describe('the default platform, with every check', () => {
     expect(evidence.controls.map((c) => c.id)).toEqual(CONTROL_IDS);
     expect(evidence.dataLocations.length).toBeGreaterThan(0);
     expect(new Set(evidence.dataLocations.map((d) => d.region))).toEqual(new Set(['eu-west-3']));
-    for (const id of ['ENC-01', 'NET-01', 'NET-03', 'LOG-01', 'LOG-02', 'LOG-03']) {
+    for (const id of ['ENC-01', 'NET-01', 'NET-03', 'LOG-01', 'LOG-02', 'BAK-01', 'BAK-03', 'BAK-04']) {
       expect({ id, status: evidence.controls.find((c) => c.id === id)?.status }).toEqual({ id, status: 'provisioned' });
     }
     // Deterministic: the same input gives the same evidence.
@@ -62,4 +68,6 @@ test('an unacknowledged finding fails the synth (the whole-platform test can fai
   expect(message).toContain('hds-data/CarelessBucket');
   expect(message).toMatch(/AwsSolutions-S1\b/);
   expect(message).toMatch(/HIPAA\.Security-S3DefaultEncryptionKMS/);
+  // The HDS pack's own rule: the bucket is in no backup selection (BAK-02).
+  expect(message).toMatch(/HDS-BAK02-BackupCoverage/);
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { HDS_EEA_REGIONS } from '../../policies/regions';
+import { HDS_EEA_REGIONS, isHdsRegion } from '../../policies/regions';
+import { backupSettingsProblems } from '../constructs/platform-backup';
 
 /**
  * The one typed configuration of an HDS platform. The schema is the single source of the config's
@@ -94,6 +95,92 @@ export const databaseSchema = z
       !issues.some((i) => i.path?.[0] === 'minCapacity' || i.path?.[0] === 'maxCapacity'),
   });
 
+const wholeDays = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `a whole number of days for ${what}, from ${min} to ${max}` })
+    .int({ error: `a whole number of days for ${what}, from ${min} to ${max}` })
+    .min(min, { error: `at least ${min} days for ${what}` })
+    .max(max, { error: `at most ${max} days for ${what}` });
+
+const hour = (what: string) =>
+  z
+    .number({ error: `a whole hour from 0 to 23 (Europe/Paris) for ${what}` })
+    .int({ error: `a whole hour from 0 to 23 (Europe/Paris) for ${what}` })
+    .min(0, { error: `a whole hour from 0 to 23 (Europe/Paris) for ${what}` })
+    .max(23, { error: `a whole hour from 0 to 23 (Europe/Paris) for ${what}` });
+
+/** Backups and restore tests (BAK-01..05). Days are calendar days; hours are Europe/Paris time. */
+export const backupSchema = z
+  .strictObject({
+    /** Hour at which daily and monthly backups start. */
+    startHour: hour('backup.startHour').default(1),
+    retention: z
+      .strictObject({
+        /** Daily recovery points. */
+        dailyDays: wholeDays('daily recovery points', 7, 3653).default(35),
+        /** Monthly recovery points (long term). */
+        monthlyDays: wholeDays('monthly recovery points', 90, 36500).default(365),
+        /** Monthly recovery points move to cold storage after this many days, where the resource type supports it. */
+        monthlyColdStorageAfterDays: wholeDays('the move to cold storage', 1, 36500).default(90),
+      })
+      .prefault({}),
+    vaultLock: z
+      .strictObject({
+        /** Every recovery point is kept at least this long (no rule may be shorter). */
+        minRetentionDays: wholeDays('the vault lock minimum retention', 1, 36500).default(35),
+        /** No recovery point is kept longer than this. */
+        maxRetentionDays: wholeDays('the vault lock maximum retention', 1, 36500).default(3653),
+        /** Production only: days before the compliance-mode lock becomes immutable (AWS minimum: 3). */
+        changeableForDays: wholeDays('the vault lock cooling-off period', 3, 36500).default(3),
+      })
+      .prefault({}),
+    restoreTests: z
+      .strictObject({
+        /** How often every protected resource is restored and validated (BAK-03: at least weekly). */
+        frequency: z.enum(['weekly', 'daily'], { error: 'one of: weekly, daily (BAK-03: at least weekly)' }).default('weekly'),
+        /** Hour at which restore tests start (Sunday for weekly tests). */
+        startHour: hour('backup.restoreTests.startHour').default(4),
+        /** Hours a restored copy is kept for validation before AWS Backup deletes it. */
+        validationWindowHours: z
+          .number({ error: 'a whole number of hours from 1 to 168' })
+          .int({ error: 'a whole number of hours from 1 to 168' })
+          .min(1, { error: 'at least 1 hour' })
+          .max(168, { error: 'at most 168 hours (AWS Backup limit)' })
+          .default(4),
+        /** Restore time objective checked by Backup Audit Manager, in hours. */
+        maxRestoreTimeHours: z
+          .number({ error: 'a whole number of hours from 1 to 720' })
+          .int({ error: 'a whole number of hours from 1 to 720' })
+          .min(1, { error: 'at least 1 hour' })
+          .max(720, { error: 'at most 720 hours' })
+          .default(8),
+      })
+      .prefault({}),
+    /**
+     * Copy of daily recovery points to a vault in another allowed region (BAK-05, RES-02).
+     * @default - no copy
+     */
+    copy: z
+      .strictObject({
+        region,
+        retentionDays: wholeDays('copied recovery points', 7, 36500).default(35),
+      })
+      .optional(),
+  })
+  .superRefine((b, ctx) => {
+    // A field already refused on its own is not refused again by the cross-field rules.
+    const refused = new Set(ctx.issues.map((i) => (i.path ?? []).join('.')));
+    for (const problem of backupSettingsProblems({
+      retention: b.retention,
+      vaultLock: b.vaultLock,
+      startHour: b.startHour,
+      copy: b.copy,
+    })) {
+      if (refused.has(problem.path.join('.'))) continue;
+      ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+    }
+  });
+
 const tagKey = z
   .string()
   .min(1, { error: 'a non-empty tag key' })
@@ -142,6 +229,7 @@ export const configSchema = z
       })
       .default(365),
     database: databaseSchema.prefault({}),
+    backup: backupSchema.prefault({}),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z
       .record(tagKey, z
@@ -159,6 +247,22 @@ export const configSchema = z
       return typeof v?.region === 'string' && Array.isArray(v.allowedRegions);
     },
   })
+  .refine(
+    (c) => {
+      const copyRegion = c.backup.copy?.region;
+      return copyRegion === undefined || (copyRegion !== c.region && (c.allowedRegions ?? [c.region]).includes(copyRegion));
+    },
+    {
+      error:
+        'a region in allowedRegions other than the deployment region (RES-02, BAK-05): copies never leave the allowed regions. Add the region to allowedRegions or choose another',
+      path: ['backup', 'copy', 'region'],
+      when: ({ value }) => {
+        const v = value as { region?: unknown; backup?: { copy?: { region?: unknown } } };
+        const copyRegion = v.backup?.copy?.region;
+        return typeof v?.region === 'string' && typeof copyRegion === 'string' && isHdsRegion(copyRegion);
+      },
+    },
+  )
   .transform((c) => ({ ...c, allowedRegions: c.allowedRegions ?? [c.region] }));
 
 /** The validated configuration, with every default applied. */

@@ -13,6 +13,9 @@ export const BACKUP_TAG = { key: 'hds:backup', value: 'true' } as const;
 /** Tag that classifies what a resource holds. */
 export const CLASSIFICATION_TAG_KEY = 'hds:data-classification';
 
+/** Port of the Aurora PostgreSQL cluster. */
+export const DATABASE_PORT = 5432;
+
 /** pgaudit: schema changes, role and privilege changes, and every write (LOG-05). */
 export const PGAUDIT_LOG_CLASSES = 'ddl,role,write';
 
@@ -48,6 +51,8 @@ export class HealthDataStore extends Construct {
   /** Log groups the database exports to, by log type. */
   public readonly databaseLogGroups: Record<string, logs.LogGroup>;
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
+  /** Isolated data subnets; restore tests place restored clusters here too. */
+  public readonly databaseSubnetGroup: rds.SubnetGroup;
 
   constructor(scope: Construct, id: string, props: HealthDataStoreProps) {
     super(scope, id);
@@ -103,12 +108,20 @@ export class HealthDataStore extends Construct {
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: props.dataKey,
     };
+    this.databaseSubnetGroup = new rds.SubnetGroup(this, 'DatabaseSubnets', {
+      vpc: props.vpc,
+      vpcSubnets: props.dataSubnets,
+      description: 'hds-blueprint: isolated data subnets of the health database',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
     this.database = new rds.DatabaseCluster(this, 'Database', {
       engine,
+      port: DATABASE_PORT,
+      subnetGroup: this.databaseSubnetGroup,
       clusterIdentifier,
       parameterGroup,
       vpc: props.vpc,
-      vpcSubnets: props.dataSubnets,
       securityGroups: [this.databaseSecurityGroup],
       writer: rds.ClusterInstance.serverlessV2('Writer', instanceProps),
       readers: Array.from({ length: props.readers }, (_, i) =>

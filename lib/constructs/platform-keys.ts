@@ -63,7 +63,7 @@ export class PlatformKeys extends Construct {
     this.logs = this.createKey('Logs', {
       alias: `alias/${props.aliasPrefix}/logs`,
       description: 'hds-blueprint: traces (CloudTrail, CloudWatch Logs, log archive bucket)',
-      viaServices: via('s3', 'logs', 'cloudtrail'),
+      viaServices: via('s3', 'logs', 'cloudtrail', 'sns', 'sqs'),
     });
     // CloudWatch Logs encrypts log groups with the key itself; bound to this account's log groups.
     this.logs.addToResourcePolicy(
@@ -99,6 +99,17 @@ export class PlatformKeys extends Construct {
         sid: 'CloudTrailDescribeKey',
         principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
         actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+
+    // Alarms and EventBridge rules publish to the encrypted alert topic and dead-letter queues.
+    this.logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AlarmsAndEventsPublishToEncryptedTopicsAndQueues',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),

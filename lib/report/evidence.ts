@@ -27,7 +27,10 @@ export interface AcknowledgementEvidence {
   readonly plugin: string;
   readonly rule: string;
   readonly reason: string;
+  /** The control the accepted finding is about, when the rule says (HDS rules: `HDS-BAK02-...`). */
   readonly control?: string;
+  /** The control the reason names as compensating (`[LOG-03] ...`). */
+  readonly compensatingControl?: string;
   readonly acknowledgedAt?: string;
   readonly constructPaths: readonly string[];
 }
@@ -79,13 +82,20 @@ function controlOfReason(reason: string): string | undefined {
   return /^\[([A-Z]+-\d{2})\]/.exec(reason)?.[1];
 }
 
+/** HDS pack rule ids carry their control: `HDS-BAK02-BackupCoverage` is about BAK-02. */
+function controlOfRule(rule: string): string | undefined {
+  const match = /^HDS-([A-Z]+)(\d{2})-/.exec(rule);
+  return match ? `${match[1]}-${match[2]}` : undefined;
+}
+
 function acknowledgementOf(plugin: string, v: ReportedViolation): AcknowledgementEvidence {
   const reason = v.reason ?? '';
   return {
     plugin,
     rule: v.ruleName,
     reason,
-    control: controlOfReason(reason),
+    control: controlOfRule(v.ruleName),
+    compensatingControl: controlOfReason(reason),
     acknowledgedAt: v.acknowledgedAt,
     constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath).sort(),
   };

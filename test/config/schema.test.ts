@@ -37,6 +37,12 @@ describe('defaults', () => {
     network: { cidr: '10.40.0.0/16', azCount: 2 },
     traceRetentionDays: 365,
     database: { minCapacity: 0.5, maxCapacity: 4, readers: 1 },
+    backup: {
+      startHour: 1,
+      retention: { dailyDays: 35, monthlyDays: 365, monthlyColdStorageAfterDays: 90 },
+      vaultLock: { minRetentionDays: 35, maxRetentionDays: 3653, changeableForDays: 3 },
+      restoreTests: { frequency: 'weekly', startHour: 4, validationWindowHours: 4, maxRestoreTimeHours: 8 },
+    },
     tags: {},
   };
 
@@ -72,6 +78,13 @@ describe('valid configs', () => {
       network: { cidr: '172.16.4.0/24', azCount: 3 },
       traceRetentionDays: 3653,
       database: { minCapacity: 2, maxCapacity: 16.5, readers: 2 },
+      backup: {
+        startHour: 23,
+        retention: { dailyDays: 60, monthlyDays: 730, monthlyColdStorageAfterDays: 180 },
+        vaultLock: { minRetentionDays: 35, maxRetentionDays: 730, changeableForDays: 7 },
+        restoreTests: { frequency: 'daily', startHour: 0, validationWindowHours: 2, maxRestoreTimeHours: 4 },
+        copy: { region: 'eu-west-3', retentionDays: 60 },
+      },
       tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
     };
     expect(parseConfig(structuredClone(custom))).toStrictEqual(custom);
@@ -416,5 +429,68 @@ describe('defects found in review, now fixed', () => {
       expect.stringMatching(/^database\.maxCapacity: received 0\.25; allowed: at least 0\.5 ACU/),
       expect.stringMatching(/^database\.maxCapacity: received 0\.25; allowed: a multiple of 0\.5 ACU/),
     ]);
+  });
+});
+
+describe('backup settings (BAK-01..05)', () => {
+  it('refuses a daily retention shorter than the vault lock minimum, on the retention field', () => {
+    expect(problemsOf({ backup: { retention: { dailyDays: 10 } } })).toEqual([
+      expect.stringMatching(
+        /^backup\.retention\.dailyDays: received 10; allowed: retention\.dailyDays is 10 days, shorter than the vault lock minimum \(vaultLock\.minRetentionDays = 35\)/,
+      ),
+    ]);
+  });
+
+  it('refuses a monthly retention longer than the vault lock maximum, on the maximum', () => {
+    expect(problemsOf({ backup: { vaultLock: { maxRetentionDays: 100 } } })).toEqual([
+      expect.stringMatching(/^backup\.vaultLock\.maxRetentionDays: received 100; allowed: retention\.monthlyDays is 365 days, longer than/),
+    ]);
+  });
+
+  it('refuses a monthly retention that leaves less than 90 days in cold storage', () => {
+    expect(problemsOf({ backup: { retention: { monthlyDays: 150, monthlyColdStorageAfterDays: 90 } } })).toEqual([
+      expect.stringMatching(/^backup\.retention\.monthlyDays: received 150; allowed: .*at least monthlyColdStorageAfterDays \+ 90 = 180/),
+    ]);
+  });
+
+  it('refuses a vault lock cooling-off period below the AWS minimum of 3 days', () => {
+    expect(problemsOf({ backup: { vaultLock: { changeableForDays: 2 } } })).toEqual([
+      'backup.vaultLock.changeableForDays: received 2; allowed: at least 3 days for the vault lock cooling-off period',
+    ]);
+  });
+
+  it('refuses restore tests less often than weekly', () => {
+    expect(problemsOf({ backup: { restoreTests: { frequency: 'monthly' } } })).toEqual([
+      'backup.restoreTests.frequency: received "monthly"; allowed: one of: weekly, daily (BAK-03: at least weekly)',
+    ]);
+  });
+
+  it('refuses a copy to a region that is not in allowedRegions (RES-02, BAK-05)', () => {
+    expect(problemsOf({ backup: { copy: { region: 'eu-west-1' } } })).toEqual([
+      expect.stringMatching(/^backup\.copy\.region: received "eu-west-1"; allowed: a region in allowedRegions other than the deployment region/),
+    ]);
+  });
+
+  it('refuses a copy to the deployment region itself', () => {
+    expect(problemsOf({ backup: { copy: { region: 'eu-west-3' } } })).toEqual([
+      expect.stringMatching(/^backup\.copy\.region: received "eu-west-3"; allowed: a region in allowedRegions other than the deployment region/),
+    ]);
+  });
+
+  it('refuses a copy outside the EEA HDS list with one message, not two', () => {
+    expect(problemsOf({ allowedRegions: ['eu-west-3'], backup: { copy: { region: 'eu-west-2' } } })).toEqual([
+      expect.stringMatching(/^backup\.copy\.region: received "eu-west-2"; allowed: one of the HDS-certified EEA regions/),
+    ]);
+  });
+
+  it('refuses a copied retention below the vault lock minimum', () => {
+    expect(
+      problemsOf({ allowedRegions: ['eu-west-3', 'eu-west-1'], backup: { copy: { region: 'eu-west-1', retentionDays: 14 } } }),
+    ).toEqual([expect.stringMatching(/^backup\.copy\.retentionDays: received 14; allowed: copy\.retentionDays is 14 days, shorter than/)]);
+  });
+
+  it('accepts a copy to another allowed region, with its default retention', () => {
+    const config = parseConfig({ allowedRegions: ['eu-west-3', 'eu-west-1'], backup: { copy: { region: 'eu-west-1' } } });
+    expect(config.backup.copy).toEqual({ region: 'eu-west-1', retentionDays: 35 });
   });
 });
