@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { recordControls } from '../controls';
 import { SecureBucket } from './secure-bucket';
 
@@ -150,10 +150,12 @@ export class HealthDataStore extends Construct {
       this.database.node.addDependency(group);
     }
     recordControls(this.database, 'ENC-02', 'ENC-03', 'NET-01', 'LOG-05', 'BAK-02');
-    this.tagHealthData(this.database);
+    // The cluster only: AWS Backup protects Aurora at cluster level, and a tagged instance would be
+    // selected too and fail its backup jobs (Aurora instances cannot be backed up on their own).
+    this.tagHealthData(this.database.node.defaultChild as rds.CfnDBCluster);
   }
 
-  private tagHealthData(scope: Construct): void {
+  private tagHealthData(scope: IConstruct): void {
     Tags.of(scope).add(CLASSIFICATION_TAG_KEY, 'health-data');
     Tags.of(scope).add(BACKUP_TAG.key, BACKUP_TAG.value);
   }

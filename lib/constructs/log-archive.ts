@@ -32,7 +32,7 @@ export class LogArchive extends Construct {
     super(scope, id);
     if (!Number.isInteger(props.retentionDays) || props.retentionDays < 365) {
       throw new Error(
-        `${this.node.path}: retentionDays is ${props.retentionDays}; traces are kept at least 365 days (LOG-04, DATA-01). Pass a whole number of days >= 365`,
+        `${this.node.path}: retentionDays is ${props.retentionDays}; traces are kept and locked at least 365 days (LOG-03, DATA-01). Pass a whole number of days >= 365`,
       );
     }
     // Versions are kept as long as the traces: deleting a current object only adds a delete marker.

@@ -41,7 +41,7 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    if (!props.serverAccessLogs && !props.accessLogsReason) {
+    if (!props.serverAccessLogs && !props.accessLogsReason?.trim()) {
       throw new Error(
         `${this.node.path}: serverAccessLogs is missing. Every bucket logs its access (LOG-05); pass serverAccessLogs, or accessLogsReason for the access-log bucket itself`,
       );

@@ -1,7 +1,7 @@
 import { CATALOGUE } from '../../policies/catalogue';
 import type { Bilingual } from '../../policies/catalogue-types';
 import { CONTROLS_METADATA_KEY } from '../controls';
-import type { CloudAssemblyInput, ReportedViolation } from './assembly';
+import type { CloudAssemblyInput, ReportedViolation, TemplateResource } from './assembly';
 
 /** Version of the evidence JSON; bumped on any change of its shape (see docs/evidence-schema.md). */
 export const EVIDENCE_SCHEMA_VERSION = '0.1.0';
@@ -64,7 +64,52 @@ export interface Evidence {
   readonly controls: readonly ControlEvidence[];
   /** Where each data store lives (RES-04, EXI 28). */
   readonly dataLocations: readonly (ResourceRef & { readonly region: string })[];
+  /** Every copy or replication of data to another place (RES-04, EXI 31); empty when there is none. */
+  readonly transfers: readonly Transfer[];
   readonly acknowledgements: readonly AcknowledgementEvidence[];
+}
+
+export interface Transfer extends ResourceRef {
+  readonly kind: 'backup-copy' | 's3-replication';
+  /** Destination as written in the template (an ARN, or an intrinsic rendered as JSON). */
+  readonly destination: string;
+  /** Region of the destination, when the template states it literally. */
+  readonly destinationRegion?: string;
+}
+
+function regionOfArn(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(value)?.[1] : undefined;
+}
+
+function transfersOf(stack: string, logicalId: string, resource: TemplateResource, path?: string): Transfer[] {
+  const base = { stack, logicalId, type: resource.Type, path };
+  const found: Transfer[] = [];
+  if (resource.Type === 'AWS::Backup::BackupPlan') {
+    const plan = resource.Properties?.BackupPlan as { BackupPlanRule?: { CopyActions?: { DestinationBackupVaultArn?: unknown }[] }[] };
+    for (const rule of plan?.BackupPlanRule ?? []) {
+      for (const copy of rule.CopyActions ?? []) {
+        const destination = copy.DestinationBackupVaultArn;
+        found.push({
+          ...base,
+          kind: 'backup-copy',
+          destination: typeof destination === 'string' ? destination : JSON.stringify(destination),
+          destinationRegion: regionOfArn(destination),
+        });
+      }
+    }
+  }
+  if (resource.Type === 'AWS::S3::Bucket') {
+    const replication = resource.Properties?.ReplicationConfiguration as { Rules?: { Destination?: { Bucket?: unknown } }[] };
+    for (const rule of replication?.Rules ?? []) {
+      const destination = rule.Destination?.Bucket;
+      found.push({
+        ...base,
+        kind: 's3-replication',
+        destination: typeof destination === 'string' ? destination : JSON.stringify(destination),
+      });
+    }
+  }
+  return found;
 }
 
 /** Resource types that store data, for the data location statement. */
@@ -107,6 +152,7 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 export function buildEvidence(input: CloudAssemblyInput): Evidence {
   const controlResources = new Map<string, ResourceRef[]>();
   const dataLocations: (ResourceRef & { region: string })[] = [];
+  const transfers: Transfer[] = [];
   for (const stack of input.stacks) {
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
       const ref: ResourceRef = {
@@ -120,6 +166,7 @@ export function buildEvidence(input: CloudAssemblyInput): Evidence {
         for (const id of ids) controlResources.set(String(id), [...(controlResources.get(String(id)) ?? []), ref]);
       }
       if (DATA_STORE_TYPES.has(resource.Type)) dataLocations.push({ ...ref, region: stack.region });
+      transfers.push(...transfersOf(stack.name, logicalId, resource, ref.path));
     }
   }
 
@@ -177,6 +224,7 @@ export function buildEvidence(input: CloudAssemblyInput): Evidence {
     },
     controls,
     dataLocations: dataLocations.sort((a, b) => byText(a.stack + a.logicalId, b.stack + b.logicalId)),
+    transfers: transfers.sort((a, b) => byText(a.stack + a.logicalId + a.destination, b.stack + b.logicalId + b.destination)),
     acknowledgements,
   };
 }

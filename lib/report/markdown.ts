@@ -28,7 +28,11 @@ const WORDS = {
     acknowledgements: 'Écarts justifiés',
     dataLocations: 'Localisation des données (EXI 28)',
     dataHeader: '| Pile | Ressource | Type | Région |',
-    transfers: 'Transferts hors des régions autorisées (EXI 31) : aucun.',
+    transfers: 'Transferts et copies de données (EXI 31)',
+    noTransfer: 'Aucune copie ni réplication de données vers un autre emplacement.',
+    transferHeader: '| Pile | Ressource | Nature | Destination | Région de destination |',
+    transferKinds: { 'backup-copy': 'copie de sauvegarde', 's3-replication': 'réplication S3' },
+    unknownRegion: 'non indiquée dans le modèle',
     statuses: {
       provisioned: 'mise en œuvre (évaluation par le jeu de règles HDS à venir)',
       acknowledged: 'écart justifié',
@@ -60,7 +64,11 @@ const WORDS = {
     acknowledgements: 'Acknowledged findings',
     dataLocations: 'Data location (EXI 28)',
     dataHeader: '| Stack | Resource | Type | Region |',
-    transfers: 'Transfers outside the allowed regions (EXI 31): none.',
+    transfers: 'Data transfers and copies (EXI 31)',
+    noTransfer: 'No copy or replication of data to another place.',
+    transferHeader: '| Stack | Resource | Kind | Destination | Destination region |',
+    transferKinds: { 'backup-copy': 'backup copy', 's3-replication': 'S3 replication' },
+    unknownRegion: 'not stated in the template',
     statuses: {
       provisioned: 'provisioned (evaluation by the HDS rule pack to come)',
       acknowledged: 'acknowledged finding',
@@ -105,7 +113,16 @@ export function renderMarkdown(evidence: Evidence, lang: Lang): string {
 
   lines.push(`## ${w.dataLocations}`, '', w.dataHeader, '|---|---|---|---|');
   for (const d of evidence.dataLocations) lines.push(`| ${d.stack} | ${d.logicalId} | ${d.type} | ${d.region} |`);
-  lines.push('', w.transfers, '');
+  lines.push('', `## ${w.transfers}`, '');
+  if (evidence.transfers.length === 0) {
+    lines.push(w.noTransfer, '');
+  } else {
+    lines.push(w.transferHeader, '|---|---|---|---|---|');
+    for (const t of evidence.transfers) {
+      lines.push(`| ${t.stack} | ${t.logicalId} | ${w.transferKinds[t.kind]} | \`${t.destination}\` | ${t.destinationRegion ?? w.unknownRegion} |`);
+    }
+    lines.push('');
+  }
 
   lines.push(`## ${w.acknowledgements}`, '');
   for (const a of evidence.acknowledgements) {

@@ -1,0 +1,273 @@
+import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { IConstruct } from 'constructs';
+import { CONTROLS_METADATA_KEY } from '../../lib/controls';
+import { HealthDataStore, type HealthDataStoreProps } from '../../lib/constructs/health-data-store';
+import { testStack } from '../support/app';
+
+interface Built {
+  stack: Stack;
+  store: HealthDataStore;
+  vpc: ec2.Vpc;
+  dataKey: kms.Key;
+  logsKey: kms.Key;
+  accessLogs: s3.Bucket;
+}
+
+type Options = Partial<Pick<HealthDataStoreProps, 'namePrefix' | 'readers' | 'minCapacity' | 'maxCapacity'>>;
+
+function build(options: Options = {}): Built {
+  const stack = testStack();
+  // Two isolated groups, so that the test can tell the data subnets from the others.
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    availabilityZones: ['eu-west-3a', 'eu-west-3b'],
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'compute', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
+  const dataKey = new kms.Key(stack, 'DataKey');
+  const logsKey = new kms.Key(stack, 'LogsKey');
+  const accessLogs = new s3.Bucket(stack, 'AccessLogs');
+  const store = new HealthDataStore(stack, 'Store', {
+    namePrefix: 'hds',
+    vpc,
+    dataSubnets: { subnetGroupName: 'data' },
+    dataKey,
+    logsKey,
+    accessLogs,
+    logRetention: logs.RetentionDays.TWO_YEARS,
+    minCapacity: 1,
+    maxCapacity: 8,
+    readers: 1,
+    ...options,
+  });
+  return { stack, store, vpc, dataKey, logsKey, accessLogs };
+}
+
+function logicalId(stack: Stack, construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+/** `{ Fn::GetAtt: [id, Arn] }` as it appears in the template (not `stack.resolve`, which adds a symbol). */
+function arnOf(stack: Stack, construct: IConstruct) {
+  return { 'Fn::GetAtt': [logicalId(stack, construct), 'Arn'] };
+}
+
+function onlyResource(template: Template, type: string): { Properties: Record<string, unknown>; [k: string]: unknown } {
+  const found = Object.values(template.findResources(type));
+  expect(found).toHaveLength(1);
+  return found[0] as { Properties: Record<string, unknown> };
+}
+
+const HEALTH_DATA_TAGS = [
+  { Key: 'hds:backup', Value: 'true' },
+  { Key: 'hds:data-classification', Value: 'health-data' },
+];
+
+describe('HealthDataStore', () => {
+  const built = build();
+  const { stack } = built;
+  const template = Template.fromStack(stack);
+  const dataKeyArn = arnOf(stack, built.dataKey);
+  const documentsId = logicalId(stack, built.store.documents);
+  const cluster = () => onlyResource(template, 'AWS::RDS::DBCluster');
+
+  describe('documents bucket', () => {
+    test('ENC-02: SSE-KMS with the data key and a bucket key', () => {
+      expect(template.toJSON().Resources[documentsId].Properties.BucketEncryption).toEqual({
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: dataKeyArn },
+          },
+        ],
+      });
+    });
+
+    test('versioned, private, logged to the access-log bucket, tagged for backup, retained', () => {
+      expect(template.toJSON().Resources[documentsId]).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          VersioningConfiguration: { Status: 'Enabled' },
+          PublicAccessBlockConfiguration: {
+            BlockPublicAcls: true,
+            BlockPublicPolicy: true,
+            IgnorePublicAcls: true,
+            RestrictPublicBuckets: true,
+          },
+          LoggingConfiguration: {
+            DestinationBucketName: { Ref: logicalId(stack, built.accessLogs) },
+            LogFilePrefix: 'documents/',
+          },
+          Tags: expect.arrayContaining(HEALTH_DATA_TAGS),
+        },
+        Metadata: { [CONTROLS_METADATA_KEY]: expect.arrayContaining(['ENC-02', 'ENC-03', 'LOG-05', 'BAK-02']) },
+      });
+    });
+
+    test('ENC-03: the documents bucket refuses plain HTTP and TLS below 1.2', () => {
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: documentsId },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            Match.objectLike({ Effect: 'Deny', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('database cluster', () => {
+    test('ENC-02, BAK-02: encrypted with the data key, protected from deletion, 35 days of backups, retained', () => {
+      expect(cluster()).toMatchObject({
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+        Properties: {
+          Engine: 'aurora-postgresql',
+          DBClusterIdentifier: 'hds-health-db',
+          StorageEncrypted: true,
+          KmsKeyId: dataKeyArn,
+          DeletionProtection: true,
+          BackupRetentionPeriod: 35,
+          Tags: expect.arrayContaining(HEALTH_DATA_TAGS),
+        },
+        Metadata: {
+          [CONTROLS_METADATA_KEY]: expect.arrayContaining(['ENC-02', 'ENC-03', 'NET-01', 'LOG-05', 'BAK-02']),
+        },
+      });
+    });
+
+    test('IAM authentication, and a master password managed by RDS, encrypted with the data key', () => {
+      expect(cluster().Properties).toMatchObject({
+        EnableIAMDatabaseAuthentication: true,
+        ManageMasterUserPassword: true,
+        MasterUserSecret: { KmsKeyId: dataKeyArn },
+      });
+      // No password in the template and no secret of our own: RDS owns and rotates the credential.
+      expect(cluster().Properties.MasterUserPassword).toBeUndefined();
+      template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    });
+
+    test('LOG-05: exports the postgresql log', () => {
+      expect(cluster().Properties.EnableCloudwatchLogsExports).toEqual(['postgresql']);
+    });
+
+    test('ENC-02: Performance Insights encrypted with the data key, on the cluster and every instance', () => {
+      expect(cluster().Properties).toMatchObject({
+        PerformanceInsightsEnabled: true,
+        PerformanceInsightsKmsKeyId: dataKeyArn,
+      });
+      template.allResourcesProperties('AWS::RDS::DBInstance', {
+        EnablePerformanceInsights: true,
+        PerformanceInsightsKMSKeyId: dataKeyArn,
+      });
+    });
+
+    test('BAK-02: only the cluster is tagged for backup, never its instances (they cannot be backed up alone)', () => {
+      const instances = Object.values(template.findResources('AWS::RDS::DBInstance'));
+      expect(instances.length).toBeGreaterThan(0);
+      for (const instance of instances) {
+        const tags = ((instance as { Properties: { Tags?: { Key: string }[] } }).Properties.Tags ?? []).map((t) => t.Key);
+        expect(tags).not.toContain('hds:backup');
+      }
+    });
+
+    test('Serverless v2 capacity comes from the props', () => {
+      expect(cluster().Properties.ServerlessV2ScalingConfiguration).toEqual({ MinCapacity: 1, MaxCapacity: 8 });
+      const other = Template.fromStack(build({ minCapacity: 0.5, maxCapacity: 16 }).stack);
+      other.hasResourceProperties('AWS::RDS::DBCluster', {
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 16 },
+      });
+    });
+
+    test('ENC-03, LOG-05: the parameter group forces TLS and loads pgaudit', () => {
+      const group = onlyResource(template, 'AWS::RDS::DBClusterParameterGroup');
+      expect(group.Properties.Family).toBe('aurora-postgresql17');
+      const parameters = group.Properties.Parameters as Record<string, string>;
+      expect(parameters['rds.force_ssl']).toBe('1');
+      expect(parameters.shared_preload_libraries.split(',')).toContain('pgaudit');
+      expect(parameters['pgaudit.log']).toBe('ddl,role,write');
+      expect(cluster().Properties.DBClusterParameterGroupName).toEqual({
+        Ref: Object.keys(template.findResources('AWS::RDS::DBClusterParameterGroup'))[0],
+      });
+    });
+  });
+
+  describe('database log group (LOG-04, LOG-05)', () => {
+    test('is created before the cluster, encrypted with the logs key, retained for the given period', () => {
+      const [groupId] = Object.keys(
+        template.findResources('AWS::Logs::LogGroup', {
+          Properties: { LogGroupName: '/aws/rds/cluster/hds-health-db/postgresql' },
+        }),
+      );
+      expect(groupId).toBeDefined();
+      template.hasResource('AWS::Logs::LogGroup', {
+        Properties: {
+          LogGroupName: '/aws/rds/cluster/hds-health-db/postgresql',
+          KmsKeyId: arnOf(stack, built.logsKey),
+          RetentionInDays: 731,
+        },
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+      expect(cluster().DependsOn).toEqual(expect.arrayContaining([groupId]));
+      expect(built.store.databaseLogGroups.postgresql).toBeDefined();
+    });
+
+    test('bears the name RDS will write to: the deployed cluster identifier', () => {
+      const identifier = cluster().Properties.DBClusterIdentifier;
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: `/aws/rds/cluster/${identifier}/postgresql`,
+      });
+    });
+
+    // RDS lower-cases identifiers: a log group named from "Prod" would be left empty while RDS writes to a
+    // group of its own, unencrypted and never expiring.
+    test('bears the cluster name RDS will use even when the prefix has capitals', () => {
+      const other = Template.fromStack(build({ namePrefix: 'Prod' }).stack);
+      const identifier = Object.values(other.findResources('AWS::RDS::DBCluster'))[0].Properties.DBClusterIdentifier;
+      other.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/rds/cluster/${identifier}/postgresql` });
+    });
+  });
+
+  describe('NET-01, NET-04: the database is unreachable from outside', () => {
+    test.each([0, 1, 2])('with %i readers: 1 + readers instances, none publicly accessible', (readers) => {
+      const other = Template.fromStack(build({ readers }).stack);
+      other.resourceCountIs('AWS::RDS::DBInstance', 1 + readers);
+      other.allResourcesProperties('AWS::RDS::DBInstance', {
+        PubliclyAccessible: false,
+        DBInstanceClass: 'db.serverless',
+      });
+    });
+
+    test('the subnet group holds the data subnets only', () => {
+      const data = built.vpc.selectSubnets({ subnetGroupName: 'data' }).subnets.map((s) => ({
+        Ref: logicalId(stack, s),
+      }));
+      expect(data).toHaveLength(2);
+      const group = onlyResource(template, 'AWS::RDS::DBSubnetGroup');
+      expect(group.Properties.SubnetIds).toEqual(data);
+    });
+
+    test('the database security group has no ingress and no open egress', () => {
+      const sgId = logicalId(stack, built.store.databaseSecurityGroup);
+      expect(cluster().Properties.VpcSecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sgId, 'GroupId'] }]);
+      const sg = template.toJSON().Resources[sgId];
+      expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(sg.Properties.SecurityGroupEgress).toEqual([
+        expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' }),
+      ]);
+      expect(sg.Metadata[CONTROLS_METADATA_KEY]).toEqual(['NET-04']);
+      expect(template.findResources('AWS::EC2::SecurityGroupEgress')).toEqual({});
+      expect(template.findResources('AWS::EC2::SecurityGroupIngress')).toEqual({});
+    });
+  });
+});
