@@ -1,7 +1,7 @@
-import type { CfnResource } from 'aws-cdk-lib';
+import type { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
 import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import backupCoverage from './rules/bak/backup-coverage';
+import { createBackupCoverageRule } from './rules/bak/backup-coverage';
 
 /** Plugin name of the HDS pack: the namespace of its acknowledgements (`HdsChecks::HDS-...`). */
 export const HDS_PLUGIN_NAME = 'HdsChecks';
@@ -13,9 +13,17 @@ export const HDS_PLUGIN_NAME = 'HdsChecks';
 export class HdsChecks extends NagPack {
   public readonly name = HDS_PLUGIN_NAME;
 
+  /** Rules that read the whole app are created afresh for each validation (no stale state). */
+  private backupCoverage = createBackupCoverageRule();
+
   constructor(scope?: IConstruct, props?: NagPackProps) {
     super(scope, props);
     this.packName = 'HDS';
+  }
+
+  public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
+    this.backupCoverage = createBackupCoverageRule();
+    return super.validateScope(scope);
   }
 
   protected checkResource(node: CfnResource): void {
@@ -26,7 +34,7 @@ export class HdsChecks extends NagPack {
       explanation:
         'HDS v2 EXI 05 and ISO 27001 A.8.13: every stateful resource of the platform is backed up by the locked plan and restore-tested.',
       level: NagMessageLevel.ERROR,
-      rule: backupCoverage,
+      rule: this.backupCoverage,
       node,
     });
   }

@@ -1,116 +1,250 @@
-import { Stack, TagManager, type CfnResource } from 'aws-cdk-lib';
+import {
+  DefaultTokenResolver,
+  Reference,
+  Stack,
+  StringConcat,
+  TagManager,
+  Token,
+  Tokenization,
+  type CfnResource,
+  type IPostProcessor,
+  type IResolvable,
+  type IResolveContext,
+} from 'aws-cdk-lib';
 import { CfnBackupSelection } from 'aws-cdk-lib/aws-backup';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 
-/** Resource types that hold data and must be in a backup selection (BAK-02). */
-export const BACKED_UP_TYPES: ReadonlySet<string> = new Set([
-  'AWS::S3::Bucket',
-  'AWS::RDS::DBCluster',
-  'AWS::RDS::DBInstance',
-  'AWS::DynamoDB::Table',
-  'AWS::DynamoDB::GlobalTable',
-  'AWS::EFS::FileSystem',
-]);
-
-/** What one backup selection covers, resolved. */
-interface SelectionScope {
-  /** Tag key/value pairs: a resource with any of them is selected. */
-  readonly tags: readonly { readonly key: string; readonly value: string }[];
-  /** Resources named explicitly (resolved ARNs or intrinsics, compared as JSON). */
-  readonly resources: readonly string[];
-  /** `Resources: ["*"]` with no narrowing condition selects everything. */
-  readonly everything: boolean;
-}
-
-const scopesByRoot = new WeakMap<IConstruct, SelectionScope[]>();
-
-function resolved(scope: IConstruct, value: unknown): unknown {
-  return Stack.of(scope).resolve(value);
-}
-
 /**
- * A property of a resolved L1 value: camelCase when built by CDK constructs, PascalCase when it comes
- * from a template (cloudformation-include keeps some nested values as written).
+ * Resource types that hold data and must be in a backup selection (BAK-02), with the shape of their
+ * ARN (used to match ARN patterns such as `arn:aws:s3:::*` in a selection).
  */
-function field<T>(value: unknown, camel: string): T | undefined {
+const ARN_SHAPES: Readonly<Record<string, { service: string; regional: boolean; resource: (name: string) => string }>> = {
+  'AWS::S3::Bucket': { service: 's3', regional: false, resource: (n) => n },
+  'AWS::RDS::DBCluster': { service: 'rds', regional: true, resource: (n) => `cluster:${n}` },
+  'AWS::RDS::DBInstance': { service: 'rds', regional: true, resource: (n) => `db:${n}` },
+  'AWS::DynamoDB::Table': { service: 'dynamodb', regional: true, resource: (n) => `table/${n}` },
+  'AWS::DynamoDB::GlobalTable': { service: 'dynamodb', regional: true, resource: (n) => `table/${n}` },
+  'AWS::EFS::FileSystem': { service: 'elasticfilesystem', regional: true, resource: (n) => `file-system/${n}` },
+};
+
+export const BACKED_UP_TYPES: ReadonlySet<string> = new Set(Object.keys(ARN_SHAPES));
+
+/** Stands for a value only known at deploy time: only a `*` in a pattern matches it. */
+const UNKNOWN = '\u0000';
+
+type Tags = ReadonlyMap<string, string>;
+
+/** What one backup selection selects, as AWS Backup evaluates it. */
+interface Selection {
+  readonly path: string;
+  /** ListOfTags: a resource with at least one of these tags is selected (OR). */
+  readonly anyOfTags: readonly { readonly key: string; readonly value: string }[];
+  /** Resources: ARNs (references to resources of the app, or patterns). */
+  readonly resources: readonly ArnMatcher[];
+  readonly notResources: readonly ArnMatcher[];
+  /** Conditions: every one must hold (AND). */
+  readonly conditions: readonly ((tags: Tags) => boolean)[];
+}
+
+/** Matches a data resource by the construct its ARN refers to, or by a literal ARN pattern. */
+type ArnMatcher = (resource: CfnResource, arn: string) => boolean;
+
+/** A selection this rule cannot evaluate (an intrinsic where a list is expected, for example). */
+class UnevaluableSelection extends Error {}
+
+function field(value: unknown, camel: string): unknown {
   if (!value || typeof value !== 'object') return undefined;
   const record = value as Record<string, unknown>;
-  const pascal = camel.charAt(0).toUpperCase() + camel.slice(1);
-  return (record[camel] ?? record[pascal]) as T | undefined;
+  return record[camel] ?? record[camel.charAt(0).toUpperCase() + camel.slice(1)];
 }
 
-/** Backup selections anywhere in the app, read once per tree. */
-function selectionsOf(node: IConstruct): SelectionScope[] {
-  const root = node.node.root;
-  const cached = scopesByRoot.get(root);
-  if (cached) return cached;
-  const scopes: SelectionScope[] = [];
-  for (const c of root.node.findAll()) {
-    if (!(c instanceof CfnBackupSelection)) continue;
-    const selection = resolved(c, c.backupSelection);
-    const tags: { key: string; value: string }[] = [];
-    for (const t of field<unknown[]>(selection, 'listOfTags') ?? []) {
-      const type = field<string>(t, 'conditionType');
-      const key = field<string>(t, 'conditionKey');
-      const value = field<string>(t, 'conditionValue');
-      if (type === 'STRINGEQUALS' && typeof key === 'string' && typeof value === 'string') tags.push({ key, value });
+function list(value: unknown, what: string, path: string): unknown[] {
+  if (value === undefined) return [];
+  if (Array.isArray(value)) return value;
+  throw new UnevaluableSelection(`${path}: ${what} is not a list (${JSON.stringify(value)})`);
+}
+
+/** `*` matches any run of characters (and any value unknown at synth); everything else literally. */
+function globToRegExp(pattern: string): RegExp {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`, 's');
+}
+
+/** Delimits a reference to a construct (its path) inside a resolved selection. */
+const REF = '\u0001';
+
+/**
+ * Resolves a selection like synth does, except that a reference to a resource (`bucket.bucketArn`,
+ * a `Ref` inside an ARN built by `formatArn`) becomes a marker naming the resource's construct path:
+ * a resolved reference would be a CloudFormation expression (or a cross-stack import) that no longer
+ * says which resource it points to.
+ */
+class ReferenceMarkingResolver extends DefaultTokenResolver {
+  constructor() {
+    super(new StringConcat());
+  }
+
+  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
+    if (t instanceof Reference) return `${REF}${t.target.node.path}${REF}`;
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+function arnMatcher(entry: unknown, path: string): ArnMatcher {
+  if (typeof entry !== 'string') {
+    throw new UnevaluableSelection(`${path}: resource entry ${JSON.stringify(entry)} is neither an ARN pattern nor a reference`);
+  }
+  if (entry.includes(REF)) {
+    const targets = entry.split(REF).filter((_, i) => i % 2 === 1);
+    return (resource) => targets.includes(resource.node.path);
+  }
+  if (Token.isUnresolved(entry)) {
+    throw new UnevaluableSelection(`${path}: resource entry ${entry} cannot be resolved at synth`);
+  }
+  const pattern = globToRegExp(entry);
+  return (_resource, arn) => pattern.test(arn);
+}
+
+function tagCondition(condition: unknown, path: string): { key: string; pattern: RegExp } {
+  const key = field(condition, 'conditionKey');
+  const value = field(condition, 'conditionValue');
+  const tagKey = typeof key === 'string' ? /^aws:ResourceTag\/(.+)$/.exec(key)?.[1] : undefined;
+  if (!tagKey || typeof value !== 'string' || Token.isUnresolved(value)) {
+    throw new UnevaluableSelection(`${path}: condition ${JSON.stringify(condition)} is not a literal aws:ResourceTag condition`);
+  }
+  return { key: tagKey, pattern: globToRegExp(value) };
+}
+
+function readSelection(c: CfnBackupSelection): Selection {
+  const path = c.node.path;
+  const raw = Tokenization.resolve(c.backupSelection, { scope: c, resolver: new ReferenceMarkingResolver() }) as unknown;
+  const anyOfTags = list(field(raw, 'listOfTags'), 'ListOfTags', path).map((t) => {
+    const key = field(t, 'conditionKey');
+    const value = field(t, 'conditionValue');
+    if (field(t, 'conditionType') !== 'STRINGEQUALS' || typeof key !== 'string' || typeof value !== 'string' || Token.isUnresolved(value)) {
+      throw new UnevaluableSelection(`${path}: ListOfTags entry ${JSON.stringify(t)} is not a literal STRINGEQUALS tag`);
     }
-    const stringEquals = field<unknown[]>(field(selection, 'conditions'), 'stringEquals') ?? [];
-    for (const condition of stringEquals) {
-      const key = /^aws:ResourceTag\/(.+)$/.exec(field<string>(condition, 'conditionKey') ?? '')?.[1];
-      const value = field<string>(condition, 'conditionValue');
-      if (key && typeof value === 'string') tags.push({ key, value });
+    return { key, value };
+  });
+  const conditionsRaw = field(raw, 'conditions');
+  const conditions: ((tags: Tags) => boolean)[] = [];
+  const kinds: [string, (actual: string | undefined, pattern: RegExp) => boolean][] = [
+    ['stringEquals', (a, p) => a !== undefined && p.test(a)],
+    ['stringLike', (a, p) => a !== undefined && p.test(a)],
+    ['stringNotEquals', (a, p) => a === undefined || !p.test(a)],
+    ['stringNotLike', (a, p) => a === undefined || !p.test(a)],
+  ];
+  for (const [kind, holds] of kinds) {
+    for (const condition of list(field(conditionsRaw, kind), `Conditions.${kind}`, path)) {
+      const { key, pattern } = tagCondition(condition, path);
+      conditions.push((tags) => holds(tags.get(key), pattern));
     }
-    const resources = (field<unknown[]>(selection, 'resources') ?? []).map((r) => JSON.stringify(r));
-    const narrowed = stringEquals.length > 0;
-    scopes.push({ tags, resources, everything: resources.includes('"*"') && !narrowed });
   }
-  scopesByRoot.set(root, scopes);
-  return scopes;
+  return {
+    path,
+    anyOfTags,
+    resources: list(field(raw, 'resources'), 'Resources', path).map((e) => arnMatcher(e, path)),
+    notResources: list(field(raw, 'notResources'), 'NotResources', path).map((e) => arnMatcher(e, path)),
+    conditions,
+  };
 }
 
-function tagsOf(node: CfnResource): { key: string; value: string }[] {
-  const rendered = resolved(node, TagManager.of(node)?.renderTags()) as unknown;
-  if (Array.isArray(rendered)) {
-    return rendered.map((t) => ({ key: String(field(t, 'key')), value: String(field(t, 'value')) }));
-  }
-  // Some types render tags as a map.
-  if (rendered && typeof rendered === 'object') {
-    return Object.entries(rendered as Record<string, string>).map(([key, value]) => ({ key, value }));
-  }
-  return [];
+function literal(value: unknown): string {
+  return typeof value === 'string' && !Token.isUnresolved(value) ? value : UNKNOWN;
 }
 
-function arnOf(node: CfnResource): string | undefined {
-  const withArn = node as unknown as { attrArn?: string; attrDbClusterArn?: string };
-  const attr = withArn.attrDbClusterArn ?? withArn.attrArn;
-  return attr === undefined ? undefined : JSON.stringify(resolved(node, attr));
+/** The ARN of a data resource as far as synth knows it; unknown parts stand as UNKNOWN. */
+function arnOf(node: CfnResource): string {
+  const shape = ARN_SHAPES[node.cfnResourceType];
+  const stack = Stack.of(node);
+  const names: Record<string, unknown> = {
+    'AWS::S3::Bucket': (node as unknown as { bucketName?: unknown }).bucketName,
+    'AWS::RDS::DBCluster': (node as unknown as { dbClusterIdentifier?: unknown }).dbClusterIdentifier,
+    'AWS::RDS::DBInstance': (node as unknown as { dbInstanceIdentifier?: unknown }).dbInstanceIdentifier,
+    'AWS::DynamoDB::Table': (node as unknown as { tableName?: unknown }).tableName,
+    'AWS::DynamoDB::GlobalTable': (node as unknown as { tableName?: unknown }).tableName,
+  };
+  // RDS lower-cases identifiers.
+  const name = node.cfnResourceType.startsWith('AWS::RDS::') ? literal(names[node.cfnResourceType]).toLowerCase() : literal(names[node.cfnResourceType]);
+  const region = shape.regional ? literal(stack.region) : '';
+  const account = shape.regional ? literal(stack.account) : '';
+  return `arn:${literal(stack.partition)}:${shape.service}:${region}:${account}:${shape.resource(name)}`;
+}
+
+function tagsOf(node: CfnResource): Tags {
+  const tags = new Map<string, string>();
+  const add = (rendered: unknown) => {
+    const resolved = Stack.of(node).resolve(rendered) as unknown;
+    if (Array.isArray(resolved)) {
+      for (const t of resolved) tags.set(String(field(t, 'key')), String(field(t, 'value')));
+    } else if (resolved && typeof resolved === 'object') {
+      for (const [k, v] of Object.entries(resolved as Record<string, unknown>)) tags.set(k, String(v));
+    }
+  };
+  add(TagManager.of(node)?.renderTags());
+  // A global table (TableV2) carries its tags on its replicas.
+  if (node.cfnResourceType === 'AWS::DynamoDB::GlobalTable') {
+    const replicas = Stack.of(node).resolve((node as unknown as { replicas?: unknown }).replicas) as unknown;
+    for (const replica of Array.isArray(replicas) ? replicas : []) add(field(replica, 'tags'));
+  }
+  return tags;
+}
+
+function selects(selection: Selection, node: CfnResource, arn: string, tags: Tags): boolean {
+  const byTag = selection.anyOfTags.some((t) => tags.get(t.key) === t.value);
+  const byArn = selection.resources.some((m) => m(node, arn));
+  const excluded = selection.notResources.some((m) => m(node, arn));
+  return (byTag || byArn) && !excluded && selection.conditions.every((holds) => holds(tags));
 }
 
 /**
- * BAK-02: every resource holding data is in an AWS Backup selection, by tag or by ARN. An Aurora DB
- * instance holds no data of its own (its cluster does) and is not applicable, unlike cdk-nag's
- * RDSInBackupPlan, which looks at instances.
+ * BAK-02: every resource holding data is in an AWS Backup selection, as AWS Backup evaluates
+ * selections: ListOfTags (any one tag), Resources (references or ARN patterns), NotResources, and
+ * Conditions (all must hold). An Aurora DB instance holds no data of its own (its cluster does) and
+ * is not applicable, unlike cdk-nag's RDSInBackupPlan, which looks at instances.
+ *
+ * A selection the rule cannot evaluate does not count as covering anything; when no evaluable
+ * selection covers a resource and one could not be evaluated, the rule throws, so the resource is
+ * reported as "could not be evaluated", never as compliant.
+ *
+ * Each call of `createBackupCoverageRule` reads the app's selections once (a pack creates a new rule
+ * per validation, so a changed app is never judged on stale selections).
  */
-export default Object.defineProperty(
-  (node: CfnResource): NagRuleResult => {
+export function createBackupCoverageRule(): (node: CfnResource) => NagRuleResult {
+  const cache = new WeakMap<IConstruct, { selections: Selection[]; unevaluable: string[] }>();
+  const selectionsOf = (node: IConstruct) => {
+    const root = node.node.root;
+    let found = cache.get(root);
+    if (!found) {
+      found = { selections: [], unevaluable: [] };
+      for (const c of root.node.findAll()) {
+        if (!(c instanceof CfnBackupSelection)) continue;
+        try {
+          found.selections.push(readSelection(c));
+        } catch (error) {
+          if (!(error instanceof UnevaluableSelection)) throw error;
+          found.unevaluable.push(error.message);
+        }
+      }
+      cache.set(root, found);
+    }
+    return found;
+  };
+  const rule = (node: CfnResource): NagRuleResult => {
     if (!BACKED_UP_TYPES.has(node.cfnResourceType)) return NagRuleCompliance.NOT_APPLICABLE;
     if (node.cfnResourceType === 'AWS::RDS::DBInstance') {
-      const cluster = resolved(node, (node as unknown as { dbClusterIdentifier?: unknown }).dbClusterIdentifier);
+      const cluster = (node as unknown as { dbClusterIdentifier?: unknown }).dbClusterIdentifier;
       if (cluster !== undefined) return NagRuleCompliance.NOT_APPLICABLE;
     }
-    const selections = selectionsOf(node);
-    const tags = tagsOf(node);
+    const { selections, unevaluable } = selectionsOf(node);
     const arn = arnOf(node);
-    const covered = selections.some(
-      (s) =>
-        s.everything ||
-        s.tags.some((t) => tags.some((r) => r.key === t.key && r.value === t.value)) ||
-        (arn !== undefined && s.resources.includes(arn)),
-    );
-    return covered ? NagRuleCompliance.COMPLIANT : NagRuleCompliance.NON_COMPLIANT;
-  },
-  'name',
-  { value: 'BackupCoverage' },
-);
+    const tags = tagsOf(node);
+    if (selections.some((s) => selects(s, node, arn, tags))) return NagRuleCompliance.COMPLIANT;
+    if (unevaluable.length > 0) {
+      throw new Error(`[BAK-02] backup coverage could not be evaluated: ${unevaluable.join('; ')}`);
+    }
+    return NagRuleCompliance.NON_COMPLIANT;
+  };
+  return Object.defineProperty(rule, 'name', { value: 'BackupCoverage' });
+}
