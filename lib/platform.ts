@@ -62,7 +62,7 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
       ? BackupCopyStack.vaultArn(foundation, config.environment, config.backup.copy.region)
       : undefined,
   });
-  if (backupCopy) backup.addDependency(backupCopy, 'copies go to the vault of the copy stack');
+  if (backupCopy) backup.addStackDependency(backupCopy, 'copies go to the vault of the copy stack');
 
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());

@@ -1,41 +1,49 @@
 import type { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
-import { NagMessageLevel, NagPack, type NagPackProps } from 'cdk-nag';
+import { NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { createBackupCoverageRule } from './rules/bak/backup-coverage';
+import { DEFAULT_CHECK_OPTIONS, HDS_RULES, type HdsCheckOptions, type RuleFunction } from './rules';
 
 /** Plugin name of the HDS pack: the namespace of its acknowledgements (`HdsChecks::HDS-...`). */
 export const HDS_PLUGIN_NAME = 'HdsChecks';
 
+export interface HdsChecksProps extends NagPackProps {
+  /** What the rules know of the platform. @default - any HDS EEA region, traces kept 365 days */
+  readonly options?: Partial<HdsCheckOptions>;
+}
+
 /**
- * The HDS rule pack: checks, at every synth, the controls of CONTROLS.md that cdk-nag's packs do not
- * cover. Each finding names its control id and the fix.
+ * The HDS rule pack: checks, at every synth, the controls of CONTROLS.md. Each finding names its
+ * control id and the fix. Rules are listed in `policies/rules/<area>/index.ts`.
  */
 export class HdsChecks extends NagPack {
   public readonly name = HDS_PLUGIN_NAME;
+  private readonly options: HdsCheckOptions;
+  /** Rule functions, created afresh for each validation (rules that read the whole app keep no stale state). */
+  private functions: RuleFunction[] = [];
 
-  /** Rules that read the whole app are created afresh for each validation (no stale state). */
-  private backupCoverage = createBackupCoverageRule();
-
-  constructor(scope?: IConstruct, props?: NagPackProps) {
+  constructor(scope?: IConstruct, props: HdsChecksProps = {}) {
     super(scope, props);
     this.packName = 'HDS';
+    this.options = { ...DEFAULT_CHECK_OPTIONS, ...props.options };
   }
 
   public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
-    this.backupCoverage = createBackupCoverageRule();
+    this.functions = HDS_RULES.map((r) => r.create(this.options));
     return super.validateScope(scope);
   }
 
   protected checkResource(node: CfnResource): void {
-    this.applyRule({
-      ruleSuffixOverride: 'BAK02-BackupCoverage',
-      info:
-        '[BAK-02] This resource holds data but no AWS Backup selection covers it. Fix: tag it hds:backup=true (HealthDataStore does), add it to a selection, or acknowledge with the control that protects its data instead.',
-      explanation:
-        'HDS v2 EXI 05 and ISO 27001 A.8.13: every stateful resource of the platform is backed up by the locked plan and restore-tested.',
-      level: NagMessageLevel.ERROR,
-      rule: this.backupCoverage,
-      node,
+    HDS_RULES.forEach((rule, i) => {
+      const fn = this.functions[i];
+      this.applyRule({
+        ruleSuffixOverride: rule.id,
+        info: rule.info,
+        explanation: rule.explanation,
+        level: rule.level,
+        // cdk-nag reads the rule id from the function's name when no override is given; keep both.
+        rule: fn,
+        node,
+      });
     });
   }
 }

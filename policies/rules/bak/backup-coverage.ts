@@ -14,6 +14,7 @@ import {
 import { CfnBackupSelection } from 'aws-cdk-lib/aws-backup';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
+import { defineRule } from '../rule';
 
 /**
  * Resource types that hold data and must be in a backup selection (BAK-02), with the shape of their
@@ -211,7 +212,7 @@ function selects(selection: Selection, node: CfnResource, arn: string, tags: Tag
  * Each call of `createBackupCoverageRule` reads the app's selections once (a pack creates a new rule
  * per validation, so a changed app is never judged on stale selections).
  */
-export function createBackupCoverageRule(): (node: CfnResource) => NagRuleResult {
+function createBackupCoverageRule(): (node: CfnResource) => NagRuleResult {
   const cache = new WeakMap<IConstruct, { selections: Selection[]; unevaluable: string[] }>();
   const selectionsOf = (node: IConstruct) => {
     const root = node.node.root;
@@ -248,3 +249,12 @@ export function createBackupCoverageRule(): (node: CfnResource) => NagRuleResult
   };
   return Object.defineProperty(rule, 'name', { value: 'BackupCoverage' });
 }
+
+export const BAK02_BACKUP_COVERAGE = defineRule({
+  name: 'BackupCoverage',
+  control: 'BAK-02',
+  problem: 'This resource holds data but no AWS Backup selection covers it.',
+  fix: 'tag it hds:backup=true (HealthDataStore does), add it to a selection, or acknowledge with the control that protects its data instead.',
+  explanation: 'HDS v2 EXI 05 and ISO 27001 A.8.13: every stateful resource of the platform is backed up by the locked plan and restore-tested.',
+  create: () => createBackupCoverageRule(),
+});
