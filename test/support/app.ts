@@ -25,11 +25,14 @@ export interface TestAppOptions {
 
 /** An app with the same feature flags as `cdk synth`, and no validation plugins. */
 export function testApp(options: TestAppOptions = {}): App {
+  const validation = options.cloudFormationValidation ?? false;
   return new App({
     outdir: options.outdir,
+    // Otherwise CDK runs its CloudFormation validation on every synth, as warnings.
+    builtinCloudFormationValidation: validation,
     context: {
       ...cdkJsonContext(),
-      '@aws-cdk/core:validateAgainstDefaultRules': options.cloudFormationValidation ?? false,
+      '@aws-cdk/core:validateAgainstDefaultRules': validation,
       ...options.context,
     },
   });
