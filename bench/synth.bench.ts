@@ -41,8 +41,9 @@ function synthOnce(checks: boolean): Sample {
     builtinCloudFormationValidation: checks,
     context: { ...context, '@aws-cdk/core:validateAgainstDefaultRules': checks },
   });
-  buildPlatform(app, parseConfig({}));
-  if (checks) registerChecks(app);
+  const config = parseConfig({});
+  buildPlatform(app, config);
+  if (checks) registerChecks(app, config);
   const assembly = app.synth();
   const end = performance.now();
   const resources = Object.fromEntries(

@@ -8,7 +8,7 @@ const app = new App();
 try {
   const { config } = loadConfig(app.node);
   buildPlatform(app, config);
-  registerChecks(app);
+  registerChecks(app, config);
 } catch (error) {
   if (error instanceof ConfigError) {
     // The config is the user's input: say what is wrong, not where in our code it was noticed.

@@ -34,13 +34,10 @@ export function acknowledgePlatformFindings(platform: Platform): void {
     });
   }
 
-  acknowledge(accessLogs, {
-    plugin: 'HIPAA.Security',
-    rule: 'HIPAA.Security-S3DefaultEncryptionKMS',
-    control: 'ENC-02',
-    reason:
-      'Documented ENC-02 exception: S3 cannot deliver server access logs to an SSE-KMS bucket, so this bucket uses SSE-S3; it holds access logs only, no health data, and is otherwise hardened (TLS only, no public access, versioned, retained)',
-  });
+  const sseS3Exception =
+    'Documented ENC-02 exception: S3 cannot deliver server access logs to an SSE-KMS bucket, so this bucket uses SSE-S3; it holds access logs only, no health data, and is otherwise hardened (TLS only, no public access, versioned, retained)';
+  acknowledge(accessLogs, { plugin: 'HIPAA.Security', rule: 'HIPAA.Security-S3DefaultEncryptionKMS', control: 'ENC-02', reason: sseS3Exception });
+  acknowledge(accessLogs, { plugin: 'HdsChecks', rule: 'HDS-ENC02-S3EncryptedWithCmk', control: 'ENC-02', reason: sseS3Exception });
 
   // Aurora keeps data in the cluster, not in its instances; cdk-nag's rule looks at DB instances.
   acknowledge(database, {
@@ -75,6 +72,29 @@ export function acknowledgePlatformFindings(platform: Platform): void {
     reason:
       'Availability zones come from the config, inside the pinned region, so that synth needs no AWS lookup and subnets keep their zone across deployments',
   });
+
+  acknowledge(accessLogs, {
+    plugin: 'HdsChecks',
+    rule: 'HDS-LOG05-BucketAccessLogs',
+    control: 'LOG-02',
+    reason:
+      'This is the access-log bucket: logging it into itself would loop. Reads and writes of health data are recorded by CloudTrail data events (LOG-02) in the Object-Locked log archive',
+  });
+
+  // RES-03: a permissions boundary grants nothing by itself; its Allow * is the ceiling its denies cut down.
+  for (const stack of [network, data, audit, backup, platform.backupCopy]) {
+    if (!stack) continue;
+    const boundary = child(stack, 'ResidencyBoundary');
+    for (const finding of ['Action::*', 'Resource::*']) {
+      acknowledge(boundary, {
+        plugin: 'AwsSolutions',
+        rule: `AwsSolutions-IAM5[${finding}]`,
+        control: 'RES-03',
+        reason:
+          'Permissions boundary, attached to no principal as a policy: it grants nothing, its Allow * only sets the ceiling that its region-deny and tamper-protection statements cut down',
+      });
+    }
+  }
 
   acknowledgeBackupFindings(platform);
 }

@@ -1,5 +1,6 @@
 import { Aspects, type App } from 'aws-cdk-lib';
 import { StatefulResourcesRetained } from './aspects/stateful-retention';
+import { applyResidencyBoundary } from './aspects/residency-boundary';
 import { applyPlatformTags } from './aspects/tags';
 import type { HdsConfig } from './config';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -63,6 +64,11 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
       : undefined,
   });
   if (backupCopy) backup.addStackDependency(backupCopy, 'copies go to the vault of the copy stack');
+
+  // RES-03: every role the blueprint creates is bounded by the region deny (the foundation stack has no role).
+  for (const stack of [network, data, audit, backup, backupCopy]) {
+    if (stack) applyResidencyBoundary(stack, config.allowedRegions);
+  }
 
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());

@@ -1,7 +1,8 @@
-import type { CfnResource, PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { Validations, type CfnResource, type PolicyValidationPluginReport, type PolicyViolation } from 'aws-cdk-lib';
 import { NagPack, type NagPackProps } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { DEFAULT_CHECK_OPTIONS, HDS_RULES, type HdsCheckOptions, type RuleFunction } from './rules';
+import { checkStackRegions, RES01_STACK_REGION } from './rules/res';
 
 /** Plugin name of the HDS pack: the namespace of its acknowledgements (`HdsChecks::HDS-...`). */
 export const HDS_PLUGIN_NAME = 'HdsChecks';
@@ -29,7 +30,20 @@ export class HdsChecks extends NagPack {
 
   public override validateScope(scope: IConstruct): PolicyValidationPluginReport {
     this.functions = HDS_RULES.map((r) => r.create(this.options));
-    return super.validateScope(scope);
+    const report = super.validateScope(scope);
+    // RES-01 is about stacks, which cdk-nag never visits: checked here, acknowledgements honoured here.
+    const ruleName = `${this.readPackName}-${RES01_STACK_REGION.id}`;
+    const stackViolations: PolicyViolation[] = checkStackRegions(scope, this.options)
+      .filter((p) => !isAcknowledged(scope, p.stackPath, ruleName))
+      .map((p) => ({
+        ruleName,
+        description: p.problem,
+        fix: RES01_STACK_REGION.info,
+        severity: 'error',
+        violatingResources: [{ constructPath: p.stackPath, locations: ['Environment'] }],
+      }));
+    const violations = [...report.violations, ...stackViolations];
+    return { ...report, success: violations.length === 0, violations };
   }
 
   protected checkResource(node: CfnResource): void {
@@ -46,4 +60,19 @@ export class HdsChecks extends NagPack {
       });
     });
   }
+}
+
+/** Whether `ruleName` is acknowledged (plain form, as cdk-nag honours it) on the construct at `path` or above. */
+function isAcknowledged(scope: IConstruct, path: string, ruleName: string): boolean {
+  let current: IConstruct | undefined = scope.node.root.node.findAll().find((c) => c.node.path === path);
+  while (current) {
+    for (const entry of current.node.metadata) {
+      if (entry.type !== Validations.ACKNOWLEDGED_RULES_METADATA_KEY || !entry.data) continue;
+      // CDK records a plain id as `Annotation::<id>` (as cdk-nag does, ignore that prefix).
+      const ids = Object.keys(entry.data as object).map((k) => k.replace(/^annotation::/i, ''));
+      if (ids.includes(ruleName)) return true;
+    }
+    current = current.node.scope;
+  }
+  return false;
 }

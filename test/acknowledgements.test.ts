@@ -10,6 +10,12 @@ import { buildTestPlatform } from './support/platform';
 const EXPECTED = [
   ['hds-foundation/LogArchive/AccessLogs/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
   ['hds-foundation/LogArchive/AccessLogs/Resource', 'HIPAA.Security::HIPAA.Security-S3DefaultEncryptionKMS', 'ENC-02'],
+  ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-ENC02-S3EncryptedWithCmk', 'ENC-02'],
+  ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-LOG05-BucketAccessLogs', 'LOG-02'],
+  // RES-03: the residency boundary of every stack that has roles is a ceiling, not a grant.
+  ...['hds-network', 'hds-data', 'hds-audit', 'hds-backup'].flatMap((stack) =>
+    ['Action::*', 'Resource::*'].map((f) => [`${stack}/ResidencyBoundary`, `AwsSolutions::AwsSolutions-IAM5[${f}]`, 'RES-03']),
+  ),
   ['hds-foundation/LogArchive/Archive/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
   ['hds-network', 'CloudFormation-Validate::W3010', 'RES-01'],
   ['hds-network/Network/Vpc/FlowLog/IAMRole', 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy', 'IAM-02'],

@@ -20,7 +20,8 @@ export interface BuiltPlatform {
 export function buildTestPlatform(options: { config?: HdsConfigInput; checks?: boolean } = {}): BuiltPlatform {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'hds-platform-'));
   const app = testApp({ outdir, cloudFormationValidation: options.checks ?? false });
-  const platform = buildPlatform(app, testConfig(options.config));
-  if (options.checks) registerChecks(app);
+  const config = testConfig(options.config);
+  const platform = buildPlatform(app, config);
+  if (options.checks) registerChecks(app, config);
   return { app, platform, outdir };
 }

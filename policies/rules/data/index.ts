@@ -1,4 +1,5 @@
 import type { HdsRule } from '../rule';
+import { DATA01_LOCK_WITHIN_EXPIRY } from './lock-within-expiry';
 
 /** DATA rules of the HDS pack, in control order. */
-export const DATA_RULES: readonly HdsRule[] = [];
+export const DATA_RULES: readonly HdsRule[] = [DATA01_LOCK_WITHIN_EXPIRY];

@@ -1,0 +1,203 @@
+import { CfnResource, Fn, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { PlatformKeys } from '../../../lib/constructs/platform-keys';
+import { ENC01_KEY_POLICY_SCOPED } from '../../../policies/rules/enc/key-policy-scoped';
+import { expectCompliant, expectFindings } from '../support';
+import { expectNotEvaluated, parameterRef, secondStack } from './enc-fixtures';
+
+const RULE = 'HDS-ENC01-KeyPolicyScoped';
+const ROOT = 'arn:aws:iam::111111111111:root';
+const ADMIN_ROLE = 'arn:aws:iam::111111111111:role/key-admin';
+const APP_ROLE = 'arn:aws:iam::111111111111:role/app';
+
+/** A raw CfnKey with these statements, as a foreign template would declare it. */
+function rawKey(stack: Stack, ...statements: Record<string, unknown>[]): kms.CfnKey {
+  return new kms.CfnKey(stack, 'Key', { keyPolicy: { Version: '2012-10-17', Statement: statements } });
+}
+
+function allow(principal: unknown, action: string | string[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { Effect: 'Allow', Principal: principal, Action: action, Resource: '*', ...extra };
+}
+
+/** A kms.Key whose policy has only these statements. */
+function keyWith(stack: Stack, ...statements: iam.PolicyStatement[]): kms.Key {
+  return new kms.Key(stack, 'Key', { policy: new iam.PolicyDocument({ statements }) });
+}
+
+const VIA_S3 = { StringEquals: { 'kms:ViaService': 's3.eu-west-3.amazonaws.com', 'kms:CallerAccount': '111111111111' } };
+
+describe(`${RULE}: failing fixtures`, () => {
+  it("F1: a kms.Key with CDK's default policy (kms:* to the account)", () => {
+    expectFindings(RULE, (stack) => new kms.Key(stack, 'Key'), ['TestStack/Key/Resource']);
+  });
+
+  it('F2: a raw CfnKey with no KeyPolicy (KMS attaches its default: kms:* to the account)', () => {
+    expectFindings(RULE, (stack) => new kms.CfnKey(stack, 'Key', {}), ['TestStack/Key']);
+  });
+
+  it('F3: kms:Decrypt allowed to AnyPrincipal with no condition', () => {
+    expectFindings(
+      RULE,
+      (stack) => keyWith(stack, new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] })),
+      ['TestStack/Key/Resource'],
+    );
+  });
+
+  it("F4: Principal '*' (the string) with an empty Condition", () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow('*', 'kms:Encrypt', { Condition: {} })), ['TestStack/Key']);
+  });
+
+  it("F5: { AWS: ['*'] } in a list beside another principal, no condition", () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow({ AWS: [APP_ROLE, '*'] }, 'kms:DescribeKey')), ['TestStack/Key']);
+  });
+
+  it('F6: an Allow with NotPrincipal (everyone but one) and no condition', () => {
+    expectFindings(RULE, (stack) => rawKey(stack, { Effect: 'Allow', NotPrincipal: { AWS: APP_ROLE }, Action: 'kms:DescribeKey', Resource: '*' }), ['TestStack/Key']);
+  });
+
+  it('F7: kms:* to one role, under a condition (spelled KMS:* as IAM ignores case)', () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow({ AWS: ADMIN_ROLE }, ['KMS:*'], { Condition: VIA_S3 })), ['TestStack/Key']);
+  });
+
+  it("F8: Action '*' to the account root", () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow({ AWS: ROOT }, '*')), ['TestStack/Key']);
+  });
+
+  it('F9: one statement grants kms:PutKeyPolicy and kms:Decrypt to the same role', () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow({ AWS: ADMIN_ROLE }, ['kms:PutKeyPolicy', 'kms:Decrypt'])), ['TestStack/Key']);
+  });
+
+  it('F10: kms:Create* covers kms:CreateAlias (administration) and kms:CreateGrant (use)', () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow({ AWS: ADMIN_ROLE }, ['kms:Describe*', 'kms:Create*'])), ['TestStack/Key']);
+  });
+
+  it('F11: kms:*Key* covers kms:DisableKey and kms:GenerateDataKey, even under a condition', () => {
+    expectFindings(RULE, (stack) => rawKey(stack, allow({ AWS: ADMIN_ROLE }, 'kms:*Key*', { Condition: VIA_S3 })), ['TestStack/Key']);
+  });
+
+  it('F12: NotAction kms:ScheduleKeyDeletion allows everything else, administration and use', () => {
+    expectFindings(RULE, (stack) => rawKey(stack, { Effect: 'Allow', Principal: { AWS: ADMIN_ROLE }, NotAction: 'kms:ScheduleKeyDeletion', Resource: '*' }), ['TestStack/Key']);
+  });
+
+  it('F13: administration and unconditioned use for the same role, split into two statements', () => {
+    expectFindings(
+      RULE,
+      (stack) => rawKey(stack, allow({ AWS: ADMIN_ROLE }, ['kms:Put*', 'kms:ScheduleKeyDeletion']), allow({ AWS: ADMIN_ROLE }, ['kms:Decrypt'])),
+      ['TestStack/Key'],
+    );
+  });
+
+  it('F14: the same split, the role referenced by construct (one statement by ARN token, the other by grant)', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        const role = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+        const key = keyWith(stack, new iam.PolicyStatement({ principals: [role], actions: ['kms:Disable*', 'kms:Enable*'], resources: ['*'] }));
+        key.addToResourcePolicy(new iam.PolicyStatement({ principals: [role], actions: ['kms:Encrypt'], resources: ['*'] }));
+      },
+      ['TestStack/Key/Resource'],
+    );
+  });
+
+  it('F15: a good statement and a bad one: the bad one is enough', () => {
+    expectFindings(
+      RULE,
+      (stack) => rawKey(stack, allow({ AWS: ADMIN_ROLE }, ['kms:Put*', 'kms:Disable*']), allow({ AWS: APP_ROLE }, 'kms:Decrypt', { Condition: VIA_S3 }), allow('*', 'kms:Decrypt')),
+      ['TestStack/Key'],
+    );
+  });
+
+  it('F17: a KeyPolicy given as JSON text (a raw CfnResource) that allows * with no condition', () => {
+    expectFindings(
+      RULE,
+      (stack) =>
+        new CfnResource(stack, 'Text', {
+          type: 'AWS::KMS::Key',
+          properties: { KeyPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [allow('*', 'kms:Decrypt')] }) },
+        }),
+      ['TestStack/Text'],
+    );
+  });
+
+  it('F16: a replica key with a kms:* policy', () => {
+    expectFindings(
+      RULE,
+      (stack) =>
+        new kms.CfnReplicaKey(stack, 'Replica', {
+          primaryKeyArn: 'arn:aws:kms:eu-west-1:111111111111:key/mrk-1234abcd12ab34cd56ef1234567890ab',
+          keyPolicy: { Version: '2012-10-17', Statement: [allow({ AWS: ROOT }, 'kms:*')] },
+        }),
+      ['TestStack/Replica'],
+    );
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  it('E1: a principal from a parameter (it could be *)', () => {
+    expectNotEvaluated(ENC01_KEY_POLICY_SCOPED, (stack) => rawKey(stack, allow({ AWS: parameterRef(stack) }, 'kms:Decrypt')), ['TestStack/Key']);
+  });
+
+  it('E2: a KeyPolicy chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC01_KEY_POLICY_SCOPED,
+      (stack) => new kms.CfnKey(stack, 'Key', { keyPolicy: Fn.conditionIf('Strict', { Statement: [] }, { Statement: [allow('*', 'kms:*')] }) }),
+      ['TestStack/Key'],
+    );
+  });
+
+  it('E3: a Statement list chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC01_KEY_POLICY_SCOPED,
+      (stack) => new kms.CfnKey(stack, 'Key', { keyPolicy: { Statement: Fn.conditionIf('Strict', [], [allow('*', 'kms:*')]) } }),
+      ['TestStack/Key'],
+    );
+  });
+});
+
+describe(`${RULE}: passing fixtures`, () => {
+  it("P1: the platform's keys (PlatformKeys): administration through IAM, use through services or for this account's resources", () => {
+    expectCompliant(RULE, (stack) => new PlatformKeys(stack, 'Keys', { aliasPrefix: 'hds' }));
+  });
+
+  it("P2: '*' with a condition (use through S3 by this account)", () => {
+    expectCompliant(RULE, (stack) => rawKey(stack, allow({ AWS: '*' }, ['kms:Decrypt', 'kms:GenerateDataKey*'], { Condition: VIA_S3 })));
+  });
+
+  it('P3: administrators and users are different roles, each in its own statement, with no condition', () => {
+    expectCompliant(RULE, (stack) =>
+      rawKey(
+        stack,
+        allow({ AWS: ADMIN_ROLE }, ['kms:Put*', 'kms:Disable*', 'kms:Enable*', 'kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion', 'kms:Describe*', 'kms:List*', 'kms:Get*']),
+        allow({ AWS: APP_ROLE }, ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*', 'kms:CreateGrant', 'kms:DescribeKey']),
+      ),
+    );
+  });
+
+  it('P4: a Deny to everyone, and a read-only statement (Describe, List, Get) beside use', () => {
+    expectCompliant(RULE, (stack) =>
+      rawKey(
+        stack,
+        { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalAccount': '111111111111' } } },
+        allow({ AWS: APP_ROLE }, ['kms:Decrypt', 'kms:DescribeKey', 'kms:List*', 'kms:Get*']),
+      ),
+    );
+  });
+
+  it('P5: a single Statement object (not a list), and a KeyPolicy given as JSON text (a raw CfnResource)', () => {
+    expectCompliant(RULE, (stack) => {
+      new kms.CfnKey(stack, 'Key', { keyPolicy: { Version: '2012-10-17', Statement: allow({ AWS: APP_ROLE }, 'kms:Decrypt') } });
+      new CfnResource(stack, 'Text', {
+        type: 'AWS::KMS::Key',
+        properties: { KeyPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [allow({ AWS: APP_ROLE }, 'kms:Decrypt')] }) },
+      });
+    });
+  });
+
+  it('P6: a key policy that names a role of another stack (a cross-stack reference is not a * principal)', () => {
+    expectCompliant(RULE, (stack, app) => {
+      const role = new iam.Role(secondStack(app, 'Roles'), 'App', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      keyWith(stack, new iam.PolicyStatement({ principals: [new iam.ArnPrincipal(role.roleArn)], actions: ['kms:Decrypt'], resources: ['*'] }));
+    });
+  });
+});

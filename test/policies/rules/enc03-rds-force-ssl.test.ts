@@ -1,0 +1,136 @@
+import type { Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { HealthDataStore } from '../../../lib/constructs/health-data-store';
+import { ENC03_RDS_FORCE_SSL } from '../../../policies/rules/enc/rds-force-ssl';
+import { expectCompliant, expectFindings } from '../support';
+import { cmk, expectNotEvaluated, parameterRef, secondStack, verdictOf } from './enc-fixtures';
+
+const RULE = 'HDS-ENC03-RdsForceSsl';
+const ENGINE = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 });
+
+function isolatedVpc(stack: Stack): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'Data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+}
+
+function cluster(stack: Stack, parameters?: Record<string, string>): rds.DatabaseCluster {
+  return new rds.DatabaseCluster(stack, 'Db', {
+    engine: ENGINE,
+    writer: rds.ClusterInstance.serverlessV2('Writer'),
+    vpc: isolatedVpc(stack),
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    parameters,
+  });
+}
+
+function clusterGroup(stack: Stack, parameters: Record<string, unknown>, name?: string): rds.CfnDBClusterParameterGroup {
+  return new rds.CfnDBClusterParameterGroup(stack, 'Group', { family: 'aurora-postgresql16', description: 'fixture', parameters, dbClusterParameterGroupName: name });
+}
+
+function cfnCluster(stack: Stack, group?: string, engine = 'aurora-postgresql'): rds.CfnDBCluster {
+  return new rds.CfnDBCluster(stack, 'Cluster', { engine, dbClusterParameterGroupName: group });
+}
+
+describe(`${RULE}: failing fixtures`, () => {
+  it('F1: an Aurora PostgreSQL DatabaseCluster with the default parameter group', () => {
+    expectFindings(RULE, (stack) => cluster(stack), ['TestStack/Db/Resource']);
+  });
+
+  it('F2: a DatabaseCluster whose parameters do not set rds.force_ssl', () => {
+    expectFindings(RULE, (stack) => cluster(stack, { log_connections: '1' }), ['TestStack/Db/Resource']);
+  });
+
+  it('F3: a DatabaseCluster with rds.force_ssl 0', () => {
+    expectFindings(RULE, (stack) => cluster(stack, { 'rds.force_ssl': '0' }), ['TestStack/Db/Resource']);
+  });
+
+  it('F4: a raw CfnDBCluster naming a default.* group', () => {
+    expectFindings(RULE, (stack) => cfnCluster(stack, 'default.aurora-postgresql16'), ['TestStack/Cluster']);
+  });
+
+  it('F5: a raw Multi-AZ DB cluster (engine postgres) referencing a group with rds.force_ssl 0 (a number)', () => {
+    expectFindings(RULE, (stack) => cfnCluster(stack, clusterGroup(stack, { 'rds.force_ssl': 0 }).ref, 'postgres'), ['TestStack/Cluster']);
+  });
+
+  it('F6: a standalone PostgreSQL instance with no parameter group', () => {
+    expectFindings(
+      RULE,
+      (stack) => new rds.CfnDBInstance(stack, 'Instance', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20' }),
+      ['TestStack/Instance'],
+    );
+  });
+
+  it('F7: a raw cluster naming literally a group of the stack that does not force TLS', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        clusterGroup(stack, { 'rds.force_ssl': '0' }, 'hds-tls');
+        cfnCluster(stack, 'HDS-TLS');
+      },
+      ['TestStack/Cluster'],
+    );
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  it('E1: a parameter group named literally that is not in the app', () => {
+    expectNotEvaluated(ENC03_RDS_FORCE_SSL, (stack) => cfnCluster(stack, 'shared-tls-group'), ['TestStack/Cluster']);
+  });
+
+  it('E2: a parameter group from a template parameter', () => {
+    expectNotEvaluated(ENC03_RDS_FORCE_SSL, (stack) => cfnCluster(stack, parameterRef(stack)), ['TestStack/Cluster']);
+  });
+
+  it('E3: an engine from a template parameter', () => {
+    expectNotEvaluated(ENC03_RDS_FORCE_SSL, (stack) => cfnCluster(stack, undefined, parameterRef(stack)), ['TestStack/Cluster']);
+  });
+
+  it('E4: rds.force_ssl from a template parameter', () => {
+    expectNotEvaluated(ENC03_RDS_FORCE_SSL, (stack) => cfnCluster(stack, clusterGroup(stack, { 'rds.force_ssl': parameterRef(stack) }).ref), ['TestStack/Cluster']);
+  });
+});
+
+describe(`${RULE}: passing fixtures`, () => {
+  it('P1: a DatabaseCluster with rds.force_ssl 1', () => {
+    expectCompliant(RULE, (stack) => cluster(stack, { 'rds.force_ssl': '1' }));
+  });
+
+  it("P2: the platform's HealthDataStore", () => {
+    expectCompliant(RULE, (stack, app) => {
+      const keys = secondStack(app);
+      new HealthDataStore(stack, 'HealthData', {
+        namePrefix: 'hds',
+        vpc: isolatedVpc(stack),
+        dataSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+        dataKey: cmk(keys, 'Data'),
+        logsKey: cmk(keys, 'Logs'),
+        accessLogs: new s3.Bucket(keys, 'AccessLogs'),
+        logRetention: 400,
+        minCapacity: 0.5,
+        maxCapacity: 2,
+        readers: 0,
+      });
+    });
+  });
+
+  it('P3: a raw cluster naming literally (in another case) a group of the stack with rds.force_ssl 1 (a number)', () => {
+    expectCompliant(RULE, (stack) => {
+      clusterGroup(stack, { 'rds.force_ssl': 1 }, 'hds-tls');
+      cfnCluster(stack, 'HDS-TLS');
+    });
+  });
+
+  it('P4: a standalone instance with a DB parameter group that forces TLS', () => {
+    expectCompliant(RULE, (stack) => {
+      const group = new rds.CfnDBParameterGroup(stack, 'Group', { family: 'postgres16', description: 'fixture', parameters: { 'rds.force_ssl': '1' } });
+      new rds.CfnDBInstance(stack, 'Instance', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', dbParameterGroupName: group.ref });
+    });
+  });
+
+  it('P5: MySQL clusters and Aurora member instances are not applicable', () => {
+    expect(verdictOf(ENC03_RDS_FORCE_SSL, (stack) => cfnCluster(stack, undefined, 'aurora-mysql'), 'TestStack/Cluster')).toBeUndefined();
+    expect(verdictOf(ENC03_RDS_FORCE_SSL, (stack) => cluster(stack), 'TestStack/Db/Writer/Resource')).toBeUndefined();
+    expect(verdictOf(ENC03_RDS_FORCE_SSL, (stack) => cluster(stack), 'TestStack/Db/Resource')).toBe('Non-Compliant');
+  });
+});

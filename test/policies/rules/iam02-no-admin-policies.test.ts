@@ -1,0 +1,188 @@
+import type { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { expectCompliant } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+
+const RULE = 'HDS-IAM02-NoAdminPolicies';
+const ADMIN = { Effect: 'Allow', Action: '*', Resource: '*' };
+
+function lambdaRole(stack: Stack, props: Partial<iam.RoleProps> = {}): iam.Role {
+  return new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), ...props });
+}
+
+function document(...statements: unknown[]): Record<string, unknown> {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+describe(`${RULE}: failing fixtures`, () => {
+  it('F1: a policy (AWS::IAM::Policy) allowing * on *', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })),
+      ['TestStack/Role/DefaultPolicy/Resource'],
+    );
+  });
+
+  it('F2: a managed policy allowing *:* on *', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => new iam.CfnManagedPolicy(stack, 'Managed', { roles: [lambdaRole(stack).roleName], policyDocument: document({ ...ADMIN, Action: '*:*' }) }),
+      ['TestStack/Managed'],
+    );
+  });
+
+  it('F3: an inline policy of a raw role, keys ordered Resource, Effect, Action', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) =>
+        new iam.CfnRole(stack, 'Raw', {
+          assumeRolePolicyDocument: document({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+          policies: [{ policyName: 'admin', policyDocument: document({ Resource: '*', Effect: 'Allow', Action: ['*'] }) }],
+        }),
+      ['TestStack/Raw'],
+    );
+  });
+
+  it('F4: a role with the AWS managed AdministratorAccess policy', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => lambdaRole(stack, { managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AdministratorAccess')] }),
+      ['TestStack/Role/Resource'],
+    );
+  });
+
+  it('F5: a user with AdministratorAccess by literal ARN', () => {
+    expectNonCompliant(RULE, (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: ['arn:aws:iam::aws:policy/AdministratorAccess'] }), [
+      'TestStack/User',
+    ]);
+  });
+
+  it('F6: a group with an inline administrator policy', () => {
+    expectNonCompliant(RULE, (stack) => new iam.CfnGroup(stack, 'Group', { policies: [{ policyName: 'admin', policyDocument: document(ADMIN) }] }), [
+      'TestStack/Group',
+    ]);
+  });
+
+  it('F7: an Allow of everything but a NotAction list, on every resource', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ notActions: ['iam:*', 'organizations:*'], resources: ['*'] })),
+      ['TestStack/Role/DefaultPolicy/Resource'],
+    );
+  });
+
+  it('F8: an Allow of * on everything but one resource (NotResource)', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['*'], notResources: ['arn:aws:s3:::audit'] })),
+      ['TestStack/Role/DefaultPolicy/Resource'],
+    );
+  });
+
+  it('F9: a role policy resource (AWS::IAM::RolePolicy)', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => new iam.CfnRolePolicy(stack, 'RolePolicy', { roleName: lambdaRole(stack).roleName, policyName: 'admin', policyDocument: document(ADMIN) }),
+      ['TestStack/RolePolicy'],
+    );
+  });
+
+  it("F10: a foreign template whose statement is one object ordered Effect, Action, Resource (cdk-nag's HIPAA rule misses it)", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) =>
+        includeTemplate(stack, {
+          Policy: {
+            Type: 'AWS::IAM::ManagedPolicy',
+            Properties: { PolicyDocument: { Version: '2012-10-17', Statement: ADMIN }, Roles: ['ops'] },
+          },
+        }),
+      ['TestStack/Foreign/Policy'],
+    );
+  });
+
+  it('F11: a permissions boundary allowing * on * that is also attached to a role', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const boundary = new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] });
+        lambdaRole(stack, { permissionsBoundary: boundary, managedPolicies: [boundary] });
+      },
+      ['TestStack/Boundary/Resource'],
+    );
+  });
+});
+
+describe(`${RULE}: passing fixtures`, () => {
+  it('P1: named actions on named resources, and actions without resource-level permissions on *', () => {
+    expectCompliant(RULE, (stack) => {
+      const role = lambdaRole(stack);
+      new s3.Bucket(stack, 'Bucket').grantRead(role);
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeNetworkInterfaces'], resources: ['*'] }));
+    });
+  });
+
+  it('P2: a Deny of * on * (a guardrail)', () => {
+    expectCompliant(RULE, (stack) =>
+      lambdaRole(stack).addToPolicy(
+        new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['*'], resources: ['*'], conditions: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-3' } } }),
+      ),
+    );
+  });
+
+  it('P3: a permissions boundary allowing * on * with a region deny, used only as a boundary', () => {
+    expectCompliant(RULE, (stack) => {
+      const boundary = new iam.ManagedPolicy(stack, 'Boundary', {
+        managedPolicyName: 'hds-boundary',
+        statements: [
+          new iam.PolicyStatement({ actions: ['*'], resources: ['*'] }),
+          new iam.PolicyStatement({ effect: iam.Effect.DENY, notActions: ['iam:*'], resources: ['*'], conditions: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-3' } } }),
+        ],
+      });
+      iam.PermissionsBoundary.of(lambdaRole(stack)).apply(boundary);
+    });
+  });
+
+  it('P4: a boundary named by its literal ARN on a raw role', () => {
+    expectCompliant(RULE, (stack) => {
+      new iam.ManagedPolicy(stack, 'Boundary', { managedPolicyName: 'hds-boundary', statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] });
+      new iam.CfnRole(stack, 'Raw', {
+        assumeRolePolicyDocument: document({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        permissionsBoundary: 'arn:aws:iam::111111111111:policy/hds-boundary',
+      });
+    });
+  });
+
+  it('P5: customer managed policies by reference and an AWS managed read-only policy', () => {
+    expectCompliant(RULE, (stack) => {
+      const managed = new iam.ManagedPolicy(stack, 'Managed', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::docs/*'] })] });
+      lambdaRole(stack, { managedPolicies: [managed, iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')] });
+    });
+  });
+
+  it('P6: a foreign template policy with named actions', () => {
+    expectCompliant(RULE, (stack) =>
+      includeTemplate(stack, {
+        Policy: {
+          Type: 'AWS::IAM::ManagedPolicy',
+          Properties: { PolicyDocument: { Statement: { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' } }, Roles: ['ops'] },
+        },
+      }),
+    );
+  });
+});
+
+describe(`${RULE}: values that cannot be evaluated`, () => {
+  it('E1: an Allow of * whose resource is a template parameter', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => lambdaRole(stack).addToPolicy(new iam.PolicyStatement({ actions: ['*'], resources: [parameter(stack).valueAsString] })),
+      ['TestStack/Role/DefaultPolicy/Resource'],
+    );
+  });
+
+  it('E2: a managed policy ARN from a template parameter', () => {
+    expectEvaluationErrors(RULE, (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: [parameter(stack).valueAsString] }), ['TestStack/User']);
+  });
+});

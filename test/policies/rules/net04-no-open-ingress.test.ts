@@ -1,0 +1,135 @@
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type { Construct } from 'constructs';
+import { expectCompliant, expectFindings } from '../support';
+import { expectEvaluationErrors, internetVpc, isolatedVpc, parameterRef, rawNetwork } from './net-fixtures';
+
+const RULE = 'HDS-NET04-NoOpenIngress';
+const CERTIFICATE = 'arn:aws:acm:eu-west-3:111111111111:certificate/abc';
+
+/** An ALB with an HTTPS listener open to the internet (CDK's default `open: true`). */
+function httpsLoadBalancer(scope: Construct, vpc: ec2.IVpc, internetFacing: boolean, port = 443): elbv2.ApplicationLoadBalancer {
+  const lb = new elbv2.ApplicationLoadBalancer(scope, 'Lb', { vpc, internetFacing });
+  lb.addListener('Listener', {
+    port,
+    protocol: elbv2.ApplicationProtocol.HTTPS,
+    certificates: [elbv2.ListenerCertificate.fromArn(CERTIFICATE)],
+    defaultAction: elbv2.ListenerAction.fixedResponse(404),
+  });
+  return lb;
+}
+
+/** Raw L1: a security group with one ingress rule, used by a raw load balancer of the given scheme (or none). */
+function rawGroup(scope: Construct, ingress: ec2.CfnSecurityGroup.IngressProperty, scheme?: string | 'no-lb'): ec2.CfnSecurityGroup {
+  const { vpc, subnet } = rawNetwork(scope);
+  const group = new ec2.CfnSecurityGroup(scope, 'Group', { groupDescription: 'entry', vpcId: vpc.ref, securityGroupIngress: [ingress] });
+  if (scheme !== 'no-lb') {
+    new elbv2.CfnLoadBalancer(scope, 'RawLb', { scheme, subnets: [subnet.ref], securityGroups: [group.attrGroupId] });
+  }
+  return group;
+}
+
+const HTTPS_FROM_ANYWHERE = { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '0.0.0.0/0' };
+
+describe(`${RULE}: failing fixtures`, () => {
+  it('F1: SSH from anywhere on an ordinary security group', () => {
+    expectFindings(
+      RULE,
+      (stack) => new ec2.SecurityGroup(stack, 'Group', { vpc: isolatedVpc(stack) }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22)),
+      ['TestStack/Group/Resource'],
+    );
+  });
+
+  it('F2: HTTPS from any IPv6 address on a group no load balancer uses', () => {
+    expectFindings(
+      RULE,
+      (stack) => new ec2.SecurityGroup(stack, 'Group', { vpc: isolatedVpc(stack) }).addIngressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443)),
+      ['TestStack/Group/Resource'],
+    );
+  });
+
+  it('F3: HTTPS open to the internet on an internal load balancer', () => {
+    expectFindings(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), false), ['TestStack/Lb/SecurityGroup/Resource']);
+  });
+
+  it('F4: an internet-facing load balancer listening on 8443', () => {
+    expectFindings(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), true, 8443), ['TestStack/Lb/SecurityGroup/Resource']);
+  });
+
+  it('F5: raw L1: TCP 443-444 from anywhere on an internet-facing load balancer', () => {
+    expectFindings(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, toPort: 444 }), ['TestStack/Group']);
+  });
+
+  it('F6: raw L1: UDP 443 from anywhere on an internet-facing load balancer', () => {
+    expectFindings(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, ipProtocol: 'udp' }), ['TestStack/Group']);
+  });
+
+  it('F7: raw L1: a separate ingress resource, all protocols from anywhere', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        const group = rawGroup(stack, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/8' }, 'no-lb');
+        new ec2.CfnSecurityGroupIngress(stack, 'Ingress', { groupId: group.attrGroupId, ipProtocol: '-1', cidrIp: '0.0.0.0/0' });
+      },
+      ['TestStack/Ingress'],
+    );
+  });
+
+  it('F8: any address with a /0 prefix is every address (10.0.0.0/0)', () => {
+    expectFindings(RULE, (stack) => rawGroup(stack, { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '10.0.0.0/0' }, 'no-lb'), ['TestStack/Group']);
+  });
+
+  it('F9: raw L1: 443 from anywhere on a load balancer with Scheme internal', () => {
+    expectFindings(RULE, (stack) => rawGroup(stack, HTTPS_FROM_ANYWHERE, 'internal'), ['TestStack/Group']);
+  });
+
+  it('F10: every port of the internet-facing load balancer group (-1) from anywhere', () => {
+    expectFindings(RULE, (stack) => rawGroup(stack, { ipProtocol: '-1', cidrIp: '0.0.0.0/0' }), ['TestStack/Group']);
+  });
+});
+
+describe(`${RULE}: evaluation errors`, () => {
+  it('E1: a CIDR given by a parameter', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => rawGroup(stack, { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: parameterRef(stack) }, 'no-lb'),
+      ['TestStack/Group'],
+      /CidrIp cannot be evaluated/,
+    );
+  });
+
+  it('E2: 443 from anywhere on a group that is not a resource of the app (cannot tell whether a load balancer uses it)', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => new ec2.CfnSecurityGroupIngress(stack, 'Ingress', { groupId: 'sg-0123456789abcdef0', ...HTTPS_FROM_ANYWHERE }),
+      ['TestStack/Ingress'],
+      /GroupId \(not a AWS::EC2::SecurityGroup of the app\)/,
+    );
+  });
+});
+
+describe(`${RULE}: passing fixtures`, () => {
+  it('P1: an internet-facing ALB with an HTTPS listener on 443 (CDK opens it to the internet)', () => {
+    expectCompliant(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), true));
+  });
+
+  it('P2: ingress from the VPC range and from another security group', () => {
+    expectCompliant(RULE, (stack) => {
+      const vpc = isolatedVpc(stack);
+      const group = new ec2.SecurityGroup(stack, 'Group', { vpc });
+      group.addIngressRule(ec2.Peer.ipv4('10.0.0.0/16'), ec2.Port.tcp(443));
+      group.addIngressRule(new ec2.SecurityGroup(stack, 'Peer', { vpc }), ec2.Port.tcp(5432));
+    });
+  });
+
+  it('P3: raw L1: a load balancer without Scheme (internet-facing by default), protocol given as "6"', () => {
+    expectCompliant(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, ipProtocol: '6' }));
+  });
+
+  it('P4: raw L1: a separate ingress resource for 443 from any IPv6 address on the internet-facing load balancer group', () => {
+    expectCompliant(RULE, (stack) => {
+      const group = rawGroup(stack, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/8' }, 'internet-facing');
+      new ec2.CfnSecurityGroupIngress(stack, 'Ingress', { groupId: group.ref, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv6: '::/0' });
+    });
+  });
+});
