@@ -21,3 +21,12 @@ export const HDS_RULES: readonly HdsRule[] = [
   ...IAM_RULES,
   ...DATA_RULES,
 ];
+
+/**
+ * Controls whose rules are another control's: BAK-05 (cross-region copies only inside the allow-list)
+ * is enforced by the RES-02 rules on Backup copy actions (CONTROLS.md, BAK-05: "covered by RES-02").
+ */
+export const ENFORCED_THROUGH: Readonly<Record<string, string>> = { 'BAK-05': 'RES-02' };
+
+/** The stack-wide rule of the pack (not in HDS_RULES: cdk-nag visits resources only). */
+export const STACK_RULE_CONTROLS: readonly string[] = ['RES-01'];
