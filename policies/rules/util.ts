@@ -53,6 +53,16 @@ export function asList(value: unknown, what: string): unknown[] {
   throw new UnresolvableValueError(what, value);
 }
 
+/**
+ * Whether a resolved value is a CloudFormation intrinsic (`{ Ref }`, `{ Condition }`, `{ "Fn::..." }`),
+ * i.e. a value only known at deploy time.
+ */
+export function isIntrinsic(value: unknown): boolean {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
+}
+
 /** True for a literal `true` or `"true"` (CloudFormation accepts both). */
 export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';

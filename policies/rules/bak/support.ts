@@ -9,7 +9,7 @@ import {
   type IResolveContext,
 } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { literalText, UnresolvableValueError } from '../util';
+import { isIntrinsic, literalText, UnresolvableValueError } from '../util';
 
 /**
  * Helpers for rules that relate resources to each other (a plan to its vault, an alarm to its topic, a
@@ -157,12 +157,6 @@ export interface PolicyStatement {
   readonly Condition?: unknown;
 }
 
-/** `{ Ref }` or `{ Fn::... }`: a value CloudFormation computes at deploy time. */
-export function isIntrinsic(value: unknown): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
-}
 
 function oneOrMany(value: unknown, what: string): unknown[] {
   if (value === undefined) return [];
@@ -216,3 +210,5 @@ export function isEveryPrincipal(principal: unknown): boolean {
   const aws = (principal as Record<string, unknown> | undefined)?.AWS;
   return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
 }
+
+export { isIntrinsic };

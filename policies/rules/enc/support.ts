@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { literalText, UnresolvableValueError } from '../util';
+import { isIntrinsic as isIntrinsicValue, literalText, UnresolvableValueError } from '../util';
 
 /**
  * Helpers of the ENC rules: what a property designates (a resource of the app, whatever the stack, or a
@@ -273,10 +273,8 @@ export function resourceRule(
 
 /** True for an intrinsic function or a `Ref` (an object with one key, `Ref` or `Fn::*`), or a marked reference. */
 export function isIntrinsic(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes(MARK);
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
+  // A reference to another resource is a marker string here; anything else as the rules' shared helper says.
+  return typeof value === 'string' ? value.includes(MARK) : isIntrinsicValue(value);
 }
 
 /**

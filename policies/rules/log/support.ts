@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { asList, get, literalText, UnresolvableValueError } from '../util';
+import { asList, get, isIntrinsic, literalText, UnresolvableValueError } from '../util';
 
 /*
  * Cross-resource helpers of the LOG rules: which resource of the app a property refers to, whatever
@@ -161,12 +161,6 @@ export function textOf(value: unknown, scope: IConstruct, what: string): string 
   throw new UnresolvableValueError(what, value);
 }
 
-/** True when `value` is an intrinsic function (or a `Ref`) rather than a literal object. */
-export function isIntrinsic(value: unknown): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
-}
 
 /** A literal object property (`{}` when absent); throws when it is an intrinsic. */
 export function asObject(value: unknown, what: string): Record<string, unknown> {
@@ -287,3 +281,5 @@ export function referencedResource(
   });
   return named.length === 1 ? { resource: named[0], attribute: 'Ref' } : undefined;
 }
+
+export { isIntrinsic };

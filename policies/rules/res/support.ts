@@ -13,7 +13,7 @@ import { NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { HDS_EEA_REGIONS } from '../../regions';
 import type { HdsCheckOptions } from '../rule';
-import { UnresolvableValueError, literalText, regionOf, stackRegion } from '../util';
+import { isIntrinsic, UnresolvableValueError, literalText, regionOf, stackRegion } from '../util';
 
 /**
  * Shared by the RES rules (RES-01, RES-02): which regions are allowed, and where a destination lives when
@@ -28,12 +28,6 @@ export function isAllowedRegion(region: string, options: HdsCheckOptions): boole
   return options.allowedRegions.includes(region) && (HDS_EEA_REGIONS as readonly string[]).includes(region);
 }
 
-/** True for an intrinsic function or a `Ref` (an object with one key, `Ref` or `Fn::*`). */
-export function isIntrinsic(value: unknown): boolean {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const keys = Object.keys(value);
-  return keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::'));
-}
 
 /**
  * Reads a nested property like `get`, but throws when it meets an intrinsic on the way (an `Fn::If` in
@@ -196,3 +190,5 @@ export function regionVerdict(checks: readonly (() => string | undefined)[], opt
   if (unevaluable) throw unevaluable;
   return NagRuleCompliance.COMPLIANT;
 }
+
+export { isIntrinsic };
