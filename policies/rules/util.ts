@@ -63,6 +63,14 @@ export function isIntrinsic(value: unknown): boolean {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0].startsWith('Fn::'));
 }
 
+/** A literal boolean (`true`/`false` or their strings); `undefined` when absent; throws for an intrinsic. */
+export function literalBoolean(value: unknown, what: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new UnresolvableValueError(what, value);
+}
+
 /** True for a literal `true` or `"true"` (CloudFormation accepts both). */
 export function isTrue(value: unknown): boolean {
   return value === true || value === 'true';

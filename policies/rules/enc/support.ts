@@ -13,7 +13,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { isIntrinsic as isIntrinsicValue, literalText, UnresolvableValueError } from '../util';
+import { isIntrinsic as isIntrinsicValue, literalBoolean, literalText, UnresolvableValueError } from '../util';
 
 /**
  * Helpers of the ENC rules: what a property designates (a resource of the app, whatever the stack, or a
@@ -208,12 +208,7 @@ export function renderingCache(): (node: CfnResource) => RenderedResource {
 }
 
 /** A literal boolean (`true`, `"true"`, `false`, `"false"`); `undefined` when absent; throws for an intrinsic. */
-export function asBoolean(value: unknown, what: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new UnresolvableValueError(what, value);
-}
+export const asBoolean = literalBoolean;
 
 /** A literal string; `undefined` when absent; throws for an intrinsic. */
 export function asString(value: unknown, what: string): string | undefined {

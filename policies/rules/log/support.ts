@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { asList, get, isIntrinsic, literalText, UnresolvableValueError } from '../util';
+import { asList, get, isIntrinsic, literalBoolean, literalText, UnresolvableValueError } from '../util';
 
 /*
  * Cross-resource helpers of the LOG rules: which resource of the app a property refers to, whatever
@@ -198,13 +198,6 @@ export function isSet(value: unknown, what: string): boolean {
   return true;
 }
 
-/** A literal boolean (`true`/`false` or their strings); `undefined` when absent; throws for an intrinsic. */
-export function literalBoolean(value: unknown, what: string): boolean | undefined {
-  if (value === undefined) return undefined;
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new UnresolvableValueError(what, value);
-}
 
 /** A literal string; `undefined` when absent; throws for an intrinsic. */
 export function literalString(value: unknown, what: string): string | undefined {
@@ -282,4 +275,4 @@ export function referencedResource(
   return named.length === 1 ? { resource: named[0], attribute: 'Ref' } : undefined;
 }
 
-export { isIntrinsic };
+export { isIntrinsic, literalBoolean };
