@@ -7,7 +7,8 @@
  * Why per rule: most fixtures run the whole pack, so with Stryker's "related tests" every mutant of a
  * shared file would re-run nearly every fixture (a three-area run was estimated at about 70 hours on two
  * cores). A rule's own fixture file (`test/policies/rules/<control>-<rule-file>.test.ts`) is what must
- * kill its mutants. Shared `support.ts` files are not mutated by this script.
+ * kill its mutants. Shared `support.ts` files are not mutated by this script. A rule file whose fixtures
+ * are not named after it is listed in FIXTURES_OF.
  *
  * Prints the score of each rule and the total (killed + timed out over all mutants with coverage and
  * without), and writes reports/mutation/summary.json.
@@ -21,32 +22,44 @@ const RULES = path.join(ROOT, 'policies', 'rules');
 const FIXTURES = path.join(ROOT, 'test', 'policies', 'rules');
 const areas = process.argv.slice(2);
 
+/**
+ * Rule files whose fixtures are not named after them (paths under policies/rules -> fixture files). A
+ * helper shared by several rules is mutated against the fixtures of every rule that calls it.
+ */
+const FIXTURES_OF: Readonly<Record<string, readonly string[]>> = {
+  'res/boundary.ts': ['res03-role-bounded.test.ts'],
+  'bak/vaults.ts': ['bak01-plan-retention-within-lock.test.ts', 'bak03-restore-tested.test.ts'],
+};
+
 interface Score {
   readonly rule: string;
-  readonly fixtures: string;
+  readonly fixtures: readonly string[];
   readonly killed: number;
   readonly survived: number;
   readonly noCoverage: number;
   readonly total: number;
 }
 
-function ruleFiles(): { file: string; fixture: string }[] {
-  const found: { file: string; fixture: string }[] = [];
+function ruleFiles(): { file: string; fixtures: readonly string[] }[] {
+  const found: { file: string; fixtures: readonly string[] }[] = [];
   const fixtureFiles = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.test.ts'));
   for (const area of fs.readdirSync(RULES).filter((d) => fs.statSync(path.join(RULES, d)).isDirectory()).sort()) {
     if (areas.length > 0 && !areas.includes(area)) continue;
     for (const file of fs.readdirSync(path.join(RULES, area)).sort()) {
       if (!file.endsWith('.ts') || ['index.ts', 'support.ts'].includes(file)) continue;
       const stem = file.replace(/\.ts$/, '');
-      const fixture = fixtureFiles.find((f) => f.endsWith(`-${stem}.test.ts`) && f.startsWith(area));
-      if (fixture) found.push({ file: path.join('policies', 'rules', area, file), fixture });
+      const named = fixtureFiles.find((f) => f.endsWith(`-${stem}.test.ts`) && f.startsWith(area));
+      const fixtures = FIXTURES_OF[`${area}/${file}`] ?? (named ? [named] : []);
+      const missing = fixtures.filter((f) => !fixtureFiles.includes(f));
+      if (missing.length > 0) throw new Error(`fixture file(s) ${missing.join(', ')} listed for ${area}/${file} do not exist`);
+      if (fixtures.length > 0) found.push({ file: path.join('policies', 'rules', area, file), fixtures });
       else console.log(`  (no fixture file named <control>-${stem}.test.ts for ${area}/${file}: skipped)`);
     }
   }
   return found;
 }
 
-function run(rule: { file: string; fixture: string }): Score {
+function run(rule: { file: string; fixtures: readonly string[] }): Score {
   const report = path.join('reports', 'mutation', `${rule.file.replace(/[/\\]/g, '_')}.json`);
   const config = {
     packageManager: 'npm',
@@ -57,7 +70,7 @@ function run(rule: { file: string; fixture: string }): Score {
       // The roots include policies/ and lib/ so that jest's dependency graph reaches the rule from its fixtures.
       config: {
         roots: ['<rootDir>/test/policies', '<rootDir>/policies', '<rootDir>/lib'],
-        testMatch: [`<rootDir>/test/policies/rules/${rule.fixture}`],
+        testMatch: rule.fixtures.map((f) => `<rootDir>/test/policies/rules/${f}`),
       },
     },
     mutate: [rule.file],
@@ -82,7 +95,7 @@ function run(rule: { file: string; fixture: string }): Score {
   const count = (...s: string[]) => statuses.filter((x) => s.includes(x)).length;
   return {
     rule: rule.file,
-    fixtures: rule.fixture,
+    fixtures: rule.fixtures,
     killed: count('Killed', 'Timeout'),
     survived: count('Survived'),
     noCoverage: count('NoCoverage'),
