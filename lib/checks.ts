@@ -13,15 +13,17 @@ export function createPacks(scope?: IConstruct, options?: Partial<HdsCheckOption
   return [new HdsChecks(scope, { options }), new AwsSolutionsChecks(scope), new HIPAASecurityChecks(scope)];
 }
 
+/** What the HDS rules know of a platform: its allowed regions and trace retention. */
+export function checkOptionsFor(config: HdsConfig): HdsCheckOptions {
+  return { allowedRegions: config.allowedRegions, minTraceRetentionDays: config.traceRetentionDays };
+}
+
 /**
  * Registers every pack on the app: any finding that is not acknowledged fails the synth. With the
  * platform's config, the HDS rules judge against its allowed regions and trace retention.
  */
 export function registerChecks(app: IConstruct, config?: HdsConfig): NagPack[] {
-  const packs = createPacks(
-    app,
-    config && { allowedRegions: config.allowedRegions, minTraceRetentionDays: config.traceRetentionDays },
-  );
+  const packs = createPacks(app, config && checkOptionsFor(config));
   Validations.of(app).addPlugins(...packs);
   return packs;
 }

@@ -5,6 +5,13 @@ import { isControlId, type ControlId } from '../policies/catalogue';
 /** Template metadata key naming the controls a resource implements; read by the evidence report. */
 export const CONTROLS_METADATA_KEY = 'hds:controls';
 
+/**
+ * Template-level metadata key under which every platform stack states how it is checked (the HDS pack's
+ * options) and who hosts the data (RES-04), so that the evidence report, run on the templates alone,
+ * judges with the same options as synth did and prints the transfer map.
+ */
+export const PLATFORM_METADATA_KEY = 'hds:platform';
+
 function cfnResourceOf(scope: IConstruct): CfnResource {
   if (CfnResource.isCfnResource(scope)) return scope;
   const child = scope.node.defaultChild;

@@ -181,6 +181,79 @@ export const backupSchema = z
     }
   });
 
+/** A sentence the evidence report prints in French and in English (never mixed). */
+const bilingualText = (what: string) =>
+  z.strictObject(
+    {
+      fr: z.string({ error: `the French text of ${what}` }).min(1, { error: `a non-empty French text for ${what}` }),
+      en: z.string({ error: `the English text of ${what}` }).min(1, { error: `a non-empty English text for ${what}` }),
+    },
+    { error: `an object { "fr": "...", "en": "..." } with ${what} in French and in English` },
+  );
+
+/**
+ * One actor that hosts or processes the platform's health data, as hosts publish them for HDS EXI 31
+ * (RES-04). The evidence report prints them in its transfer map.
+ */
+const ACTIVITY = 'an HDS hosting activity number from 1 to 6 (EXI 31)';
+
+const hostingActor = z.strictObject({
+  name: z.string({ error: 'the legal name of the actor' }).min(1, { error: 'a non-empty actor name' }),
+  /** `host`: the HDS-certified host; `processor`: a subcontractor that accesses or processes the data. */
+  role: z.enum(['host', 'processor'], { error: 'one of: host, processor' }),
+  hdsCertified: z.boolean({ error: 'true or false: whether the actor holds the HDS certification' }),
+  secNumCloud: z.boolean({ error: 'true or false: whether the service used is SecNumCloud-qualified' }),
+  /** HDS hosting activities (1 to 6) the actor performs. */
+  activities: z
+    .array(
+      z
+        .number({ error: ACTIVITY })
+        .int({ error: ACTIVITY })
+        .min(1, { error: ACTIVITY })
+        .max(6, { error: ACTIVITY }),
+      { error: 'a list of HDS hosting activity numbers from 1 to 6' },
+    )
+    .min(1, { error: 'at least one HDS hosting activity (1 to 6)' }),
+  /** Access to the data from outside the EEA, and its safeguards (EXI 29). */
+  accessFromOutsideEea: bilingualText('the access from outside the EEA and its safeguards'),
+  /** Exposure to the laws of a third country, and the residual risk (EXI 30). */
+  thirdCountryLaw: bilingualText('the exposure to third-country law and the residual risk'),
+});
+
+/** AWS, the editor's HDS-certified host for activities 1 to 6 in the HDS regions (CONTROLS.md RES-04). */
+export const AWS_HOST: z.input<typeof hostingActor> = {
+  name: 'Amazon Web Services EMEA SARL',
+  role: 'host',
+  hdsCertified: true,
+  secNumCloud: false,
+  activities: [1, 2, 3, 4, 5, 6],
+  accessFromOutsideEea: {
+    fr: "Possible pour le support et l'exploitation d'AWS, encadré par l'avenant de traitement des données (DPA) et les clauses contractuelles types ; les données sont chiffrées avec les clés KMS gérées par l'éditeur.",
+    en: "Possible for AWS support and operations, governed by the data processing addendum (DPA) and standard contractual clauses; the data is encrypted with the editor's customer-managed KMS keys.",
+  },
+  thirdCountryLaw: {
+    fr: "Société mère aux États-Unis : exposition au droit américain (CLOUD Act, FISA 702). Risque résiduel réduit par le chiffrement avec des clés gérées par l'éditeur ; à évaluer par l'éditeur et son DPO.",
+    en: "Parent company in the United States: exposure to US law (CLOUD Act, FISA 702). Residual risk reduced by encryption with editor-managed keys; to be assessed by the editor and its DPO.",
+  },
+};
+
+const hostingSchema = z.strictObject({
+  /**
+   * Every actor that hosts or processes the data (RES-04, EXI 31). Defaults to AWS alone; an editor that
+   * uses a managed-services provider or another processor lists them too (and AWS).
+   */
+  actors: z
+    .array(hostingActor, { error: 'a list of hosting actors' })
+    .min(1, { error: 'at least one actor: the HDS-certified host' })
+    .refine((list) => list.some((a) => a.role === 'host' && a.hdsCertified), {
+      error: 'a list with at least one HDS-certified host (role "host", hdsCertified true): health data is hosted only by an HDS-certified host',
+    })
+    .default([AWS_HOST as z.output<typeof hostingActor>]),
+});
+
+/** A hosting actor of the transfer map (RES-04). */
+export type HostingActor = z.output<typeof hostingActor>;
+
 const tagKey = z
   .string()
   .min(1, { error: 'a non-empty tag key' })
@@ -230,6 +303,8 @@ export const configSchema = z
       .default(365),
     database: databaseSchema.prefault({}),
     backup: backupSchema.prefault({}),
+    /** Who hosts and processes the data, for the transfer map of the evidence report (RES-04, EXI 31). */
+    hosting: hostingSchema.prefault({}),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z
       .record(tagKey, z

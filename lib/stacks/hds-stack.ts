@@ -2,6 +2,8 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HdsConfig } from '../config';
+import { checkOptionsFor } from '../checks';
+import { PLATFORM_METADATA_KEY } from '../controls';
 
 export interface HdsStackProps extends StackProps {
   readonly config: HdsConfig;
@@ -21,6 +23,13 @@ export abstract class HdsStack extends Stack {
       terminationProtection: true,
     });
     this.config = props.config;
+    this.templateOptions.metadata = {
+      ...this.templateOptions.metadata,
+      [PLATFORM_METADATA_KEY]: {
+        checks: checkOptionsFor(props.config),
+        hosting: props.config.hosting,
+      },
+    };
   }
 
   /** Availability zones from the config: no lookup, so synth works offline for any account. */

@@ -1,4 +1,4 @@
-import { ConfigError, parseConfig, type HdsConfig } from '../../lib/config';
+import { AWS_HOST, ConfigError, parseConfig, type HdsConfig } from '../../lib/config';
 import { testConfig } from '../support/app';
 
 /**
@@ -43,6 +43,7 @@ describe('defaults', () => {
       vaultLock: { minRetentionDays: 35, maxRetentionDays: 3653, changeableForDays: 3 },
       restoreTests: { frequency: 'weekly', startHour: 4, validationWindowHours: 4, maxRestoreTimeHours: 8 },
     },
+    hosting: { actors: [AWS_HOST as HdsConfig['hosting']['actors'][number]] },
     tags: {},
   };
 
@@ -84,6 +85,20 @@ describe('valid configs', () => {
         vaultLock: { minRetentionDays: 35, maxRetentionDays: 730, changeableForDays: 7 },
         restoreTests: { frequency: 'daily', startHour: 0, validationWindowHours: 2, maxRestoreTimeHours: 4 },
         copy: { region: 'eu-west-3', retentionDays: 60 },
+      },
+      hosting: {
+        actors: [
+          { ...(AWS_HOST as HdsConfig['hosting']['actors'][number]) },
+          {
+            name: 'Infogérance Santé SAS',
+            role: 'processor',
+            hdsCertified: true,
+            secNumCloud: false,
+            activities: [5, 6],
+            accessFromOutsideEea: { fr: 'Aucun accès hors EEE.', en: 'No access from outside the EEA.' },
+            thirdCountryLaw: { fr: 'Société française : aucune exposition.', en: 'French company: no exposure.' },
+          },
+        ],
       },
       tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
     };
@@ -264,6 +279,43 @@ describe('refused inputs: field path, value received, what is allowed', () => {
     it('refuses duplicates', () => {
       expect(problemsOf({ allowedRegions: ['eu-west-3', 'eu-west-3'] })).toEqual([
         'allowedRegions: received ["eu-west-3","eu-west-3"]; allowed: a list of regions without duplicates',
+      ]);
+    });
+  });
+
+  describe('hosting.actors (RES-04, EXI 31)', () => {
+    const processor = {
+      name: 'Infogérance Santé SAS',
+      role: 'processor',
+      hdsCertified: false,
+      secNumCloud: false,
+      activities: [5],
+      accessFromOutsideEea: { fr: 'Aucun.', en: 'None.' },
+      thirdCountryLaw: { fr: 'Aucune.', en: 'None.' },
+    };
+
+    it('refuses a list without an HDS-certified host', () => {
+      expect(problemsOf({ hosting: { actors: [processor] } })).toEqual([
+        expect.stringMatching(/^hosting\.actors: received \[.*; allowed: a list with at least one HDS-certified host \(role "host", hdsCertified true\)/),
+      ]);
+    });
+
+    it.each([
+      [0, 'hosting.actors.1.activities.0: received 0; allowed: an HDS hosting activity number from 1 to 6 (EXI 31)'],
+      [7, 'hosting.actors.1.activities.0: received 7; allowed: an HDS hosting activity number from 1 to 6 (EXI 31)'],
+    ])('refuses activity %i', (activity, message) => {
+      expect(problemsOf({ hosting: { actors: [AWS_HOST, { ...processor, activities: [activity] }] } })).toEqual([message]);
+    });
+
+    it('refuses a text in one language only, naming the missing one', () => {
+      expect(problemsOf({ hosting: { actors: [AWS_HOST, { ...processor, thirdCountryLaw: { fr: 'Aucune.' } }] } })).toEqual([
+        'hosting.actors.1.thirdCountryLaw.en: received nothing; allowed: the English text of the exposure to third-country law and the residual risk',
+      ]);
+    });
+
+    it('refuses an unknown role', () => {
+      expect(problemsOf({ hosting: { actors: [AWS_HOST, { ...processor, role: 'reseller' }] } })).toEqual([
+        'hosting.actors.1.role: received "reseller"; allowed: one of: host, processor',
       ]);
     });
   });
