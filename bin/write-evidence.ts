@@ -3,13 +3,15 @@
 import { writeEvidence } from '../lib/report';
 
 const dir = process.argv[2] ?? 'cdk.out';
-try {
-  const { evidence, files } = writeEvidence(dir);
-  const counts = Object.entries(evidence.summary.statusCounts).map(([k, v]) => `${k} ${v}`).join(', ');
-  console.log(`Evidence report (${evidence.summary.verdict}; ${counts}):`);
-  for (const file of files) console.log(`  ${file}`);
-  if (evidence.summary.verdict === 'fail') process.exit(2);
-} catch (error) {
-  console.error(`Cannot write the evidence report: ${(error as Error).message}`);
-  process.exit(1);
-}
+writeEvidence(dir).then(
+  ({ evidence, files }) => {
+    const counts = Object.entries(evidence.summary.statusCounts).map(([k, v]) => `${k} ${v}`).join(', ');
+    console.log(`Evidence report (${evidence.summary.verdict}; ${counts}):`);
+    for (const file of files) console.log(`  ${file}`);
+    if (evidence.summary.verdict === 'fail') process.exit(2);
+  },
+  (error: Error) => {
+    console.error(`Cannot write the evidence report: ${error.message}`);
+    process.exit(1);
+  },
+);

@@ -1,127 +1,97 @@
 import { CATALOGUE } from '../../policies/catalogue';
-import type { Bilingual } from '../../policies/catalogue-types';
-import { CONTROLS_METADATA_KEY } from '../controls';
-import type { CloudAssemblyInput, ReportedViolation, TemplateResource } from './assembly';
+import type { Control } from '../../policies/catalogue-types';
+import { HDS_PLUGIN_NAME } from '../../policies/hds-checks';
+import { DEFAULT_CHECK_OPTIONS, HDS_RULES, type HdsCheckOptions } from '../../policies/rules';
+import { AWS_HOST, type HostingActor } from '../config/schema';
+import { CONTROLS_METADATA_KEY, PLATFORM_METADATA_KEY } from '../controls';
+import type { CloudAssemblyInput, PluginReport, ReportedViolation, StackArtifact, TemplateResource } from './assembly';
+import { evaluateStacks, type StackRuleResult } from './evaluate';
+import {
+  EVIDENCE_SCHEMA_VERSION,
+  evidenceSchema,
+  type AcknowledgementEvidence,
+  type ControlEvidence,
+  type ControlStatus,
+  type Evidence,
+  type Finding,
+  type ResourceRef,
+  type Transfer,
+} from './schema';
 
-/** Version of the evidence JSON; bumped on any change of its shape (see docs/evidence-schema.md). */
-export const EVIDENCE_SCHEMA_VERSION = '0.1.0';
+export { EVIDENCE_SCHEMA_VERSION };
+export type { AcknowledgementEvidence, ControlEvidence, ControlStatus, Evidence, Finding, ResourceRef, Transfer };
+
+/** Runbooks the report links (DET-04), relative to the repository root. */
+export const RUNBOOKS = [
+  { topic: 'incident', path: 'docs/runbooks/incident.md' },
+  { topic: 'restore', path: 'docs/runbooks/restore.md' },
+  { topic: 'key-compromise', path: 'docs/runbooks/key-compromise.md' },
+] as const;
 
 /**
- * Status of a control in this version of the report.
- * - `provisioned`: resources of the templates declare that they implement it (template metadata
- *   `hds:controls`) and no check reported an unacknowledged finding; the HDS rule pack, which will turn
- *   this into `met` or `not-met`, is not part of this version;
- * - `acknowledged`: a check finding on it was accepted, with a reason;
- * - `not-evaluated`: nothing in the templates implements it yet.
+ * Controls a rule of another control enforces (CONTROLS.md BAK-05: "covered by RES-02"): the report judges
+ * them by those rules only.
  */
-export type EvidenceStatus = 'provisioned' | 'acknowledged' | 'not-evaluated';
+const RULES_OF_OTHER_CONTROLS: Readonly<Record<string, readonly string[]>> = { 'BAK-05': ['HDS-RES02-BackupCopyInRegion'] };
 
-export interface ResourceRef {
-  readonly stack: string;
-  readonly logicalId: string;
-  readonly type: string;
-  readonly path?: string;
-}
+/**
+ * Controls every platform needs, that an account may provide outside the templates under review (an
+ * organization trail, GuardDuty or Security Hub under a delegated administrator, an organization backup
+ * policy). When no resource of the templates is of their kind, they are "not evaluated", never "not
+ * applicable": the auditor is told where to look.
+ */
+const EXPECTED_EVERYWHERE = new Set(['LOG-01', 'LOG-02', 'BAK-01', 'BAK-02', 'DET-01', 'DET-02', 'DET-03']);
 
-export interface AcknowledgementEvidence {
-  readonly plugin: string;
-  readonly rule: string;
-  readonly reason: string;
-  /** The control the accepted finding is about, when the rule says (HDS rules: `HDS-BAK02-...`). */
-  readonly control?: string;
-  /** The control the reason names as compensating (`[LOG-03] ...`). */
-  readonly compensatingControl?: string;
-  readonly acknowledgedAt?: string;
-  readonly constructPaths: readonly string[];
-}
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const refKey = (r: { stack: string; logicalId?: string }) => `${r.stack}\u0000${r.logicalId ?? ''}`;
 
-export interface ControlEvidence {
-  readonly id: string;
-  readonly title: Bilingual;
-  readonly references: (typeof CATALOGUE)[number]['references'];
-  readonly status: EvidenceStatus;
-  readonly resources: readonly ResourceRef[];
-  readonly acknowledgements: readonly AcknowledgementEvidence[];
-}
-
-export interface CheckSummary {
-  readonly plugin: string;
-  readonly conclusion: string;
-  readonly unacknowledged: number;
-  readonly acknowledged: number;
-}
-
-export interface Evidence {
-  readonly schemaVersion: string;
-  readonly summary: {
-    readonly stacks: readonly { readonly name: string; readonly account: string; readonly region: string; readonly resources: number }[];
-    readonly regions: readonly string[];
-    readonly statusCounts: Readonly<Record<EvidenceStatus, number>>;
-    readonly checks: readonly CheckSummary[];
-    /** `pass` when every check concluded without an unacknowledged finding. */
-    readonly verdict: 'pass' | 'fail' | 'checks-not-run';
-  };
-  readonly controls: readonly ControlEvidence[];
-  /** Where each data store lives (RES-04, EXI 28). */
-  readonly dataLocations: readonly (ResourceRef & { readonly region: string })[];
-  /** Every copy or replication of data to another place (RES-04, EXI 31); empty when there is none. */
-  readonly transfers: readonly Transfer[];
-  readonly acknowledgements: readonly AcknowledgementEvidence[];
-}
-
-export interface Transfer extends ResourceRef {
-  readonly kind: 'backup-copy' | 's3-replication';
-  /** Destination as written in the template (an ARN, or an intrinsic rendered as JSON). */
-  readonly destination: string;
-  /** Region of the destination, when the template states it literally. */
-  readonly destinationRegion?: string;
-}
-
-function regionOfArn(value: unknown): string | undefined {
-  return typeof value === 'string' ? /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(value)?.[1] : undefined;
-}
-
-function transfersOf(stack: string, logicalId: string, resource: TemplateResource, path?: string): Transfer[] {
-  const base = { stack, logicalId, type: resource.Type, path };
-  const found: Transfer[] = [];
-  if (resource.Type === 'AWS::Backup::BackupPlan') {
-    const plan = resource.Properties?.BackupPlan as { BackupPlanRule?: { CopyActions?: { DestinationBackupVaultArn?: unknown }[] }[] };
-    for (const rule of plan?.BackupPlanRule ?? []) {
-      for (const copy of rule.CopyActions ?? []) {
-        const destination = copy.DestinationBackupVaultArn;
-        found.push({
-          ...base,
-          kind: 'backup-copy',
-          destination: typeof destination === 'string' ? destination : JSON.stringify(destination),
-          destinationRegion: regionOfArn(destination),
-        });
-      }
-    }
-  }
-  if (resource.Type === 'AWS::S3::Bucket') {
-    const replication = resource.Properties?.ReplicationConfiguration as { Rules?: { Destination?: { Bucket?: unknown } }[] };
-    for (const rule of replication?.Rules ?? []) {
-      const destination = rule.Destination?.Bucket;
-      found.push({
-        ...base,
-        kind: 's3-replication',
-        destination: typeof destination === 'string' ? destination : JSON.stringify(destination),
-      });
-    }
-  }
-  return found;
-}
-
-/** Resource types that store data, for the data location statement. */
+/** Resource types that store data, for the data location statement (EXI 28). */
 const DATA_STORE_TYPES = new Set([
   'AWS::S3::Bucket',
   'AWS::RDS::DBCluster',
   'AWS::RDS::DBInstance',
   'AWS::DynamoDB::Table',
+  'AWS::DynamoDB::GlobalTable',
   'AWS::EFS::FileSystem',
   'AWS::Backup::BackupVault',
   'AWS::Logs::LogGroup',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::OpenSearchService::Domain',
 ]);
+
+function regionOfArn(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(value)?.[1] : undefined;
+}
+
+const asText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/** Every copy or replication of data that a resource declares (EXI 31). */
+function transfersOf(base: ResourceRef, resource: TemplateResource): Transfer[] {
+  const found: Transfer[] = [];
+  const props = resource.Properties ?? {};
+  if (resource.Type === 'AWS::Backup::BackupPlan') {
+    const plan = props.BackupPlan as { BackupPlanRule?: { CopyActions?: { DestinationBackupVaultArn?: unknown }[] }[] } | undefined;
+    for (const rule of plan?.BackupPlanRule ?? []) {
+      for (const copy of rule.CopyActions ?? []) {
+        const destination = copy.DestinationBackupVaultArn;
+        found.push({ ...base, kind: 'backup-copy', destination: asText(destination), destinationRegion: regionOfArn(destination) });
+      }
+    }
+  }
+  if (resource.Type === 'AWS::S3::Bucket') {
+    const replication = props.ReplicationConfiguration as { Rules?: { Destination?: { Bucket?: unknown } }[] } | undefined;
+    for (const rule of replication?.Rules ?? []) {
+      const destination = rule.Destination?.Bucket;
+      found.push({ ...base, kind: 's3-replication', destination: asText(destination), destinationRegion: regionOfArn(destination) });
+    }
+  }
+  if (resource.Type === 'AWS::DynamoDB::GlobalTable') {
+    for (const replica of (props.Replicas as { Region?: unknown }[] | undefined) ?? []) {
+      found.push({ ...base, kind: 'dynamodb-replica', destination: asText(replica.Region), destinationRegion: typeof replica.Region === 'string' ? replica.Region : undefined });
+    }
+  }
+  return found.map((t) => (t.destinationRegion === undefined ? (({ destinationRegion: _, ...rest }) => rest)(t) : t));
+}
 
 function controlOfReason(reason: string): string | undefined {
   return /^\[([A-Z]+-\d{2})\]/.exec(reason)?.[1];
@@ -133,98 +103,284 @@ function controlOfRule(rule: string): string | undefined {
   return match ? `${match[1]}-${match[2]}` : undefined;
 }
 
-function acknowledgementOf(plugin: string, v: ReportedViolation): AcknowledgementEvidence {
-  const reason = v.reason ?? '';
-  return {
-    plugin,
-    rule: v.ruleName,
-    reason,
-    control: controlOfRule(v.ruleName),
-    compensatingControl: controlOfReason(reason),
-    acknowledgedAt: v.acknowledgedAt,
-    constructPaths: (v.violatingConstructs ?? []).map((c) => c.constructPath).sort(),
-  };
+/** An accepted finding: from the validation report (synth), or from cdk-nag metadata a template carries. */
+interface Accepted {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly reason: string;
+  readonly constructPath: string;
 }
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+function acceptedInAssembly(reports: readonly PluginReport[]): Accepted[] {
+  return reports.flatMap((report) =>
+    (report.suppressedViolations ?? []).flatMap((v: ReportedViolation) =>
+      (v.violatingConstructs ?? []).map((c) => ({ plugin: report.pluginName, rule: v.ruleName, reason: v.reason ?? '', constructPath: c.constructPath })),
+    ),
+  );
+}
 
-/** Builds the evidence from a cloud assembly. Deterministic: same input, same output. */
-export function buildEvidence(input: CloudAssemblyInput): Evidence {
-  const controlResources = new Map<string, ResourceRef[]>();
-  const dataLocations: (ResourceRef & { region: string })[] = [];
+/**
+ * Suppressions that cdk-nag (v2, `writeNagSuppressionsToCloudFormation`) writes into templates:
+ * `Metadata.cdk_nag.rules_to_suppress: [{ id, reason }]`. Honoured for HDS rules, and shown.
+ */
+function acceptedInTemplates(stacks: readonly StackArtifact[]): Accepted[] {
+  const found: Accepted[] = [];
+  for (const stack of stacks) {
+    for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
+      const entries = (resource.Metadata?.cdk_nag as { rules_to_suppress?: { id?: unknown; reason?: unknown }[] } | undefined)?.rules_to_suppress ?? [];
+      for (const e of entries) {
+        if (typeof e.id !== 'string') continue;
+        found.push({ plugin: e.id.startsWith('HDS-') ? HDS_PLUGIN_NAME : 'cdk-nag', rule: e.id, reason: typeof e.reason === 'string' ? e.reason : '', constructPath: pathOf(stack, logicalId, resource) });
+      }
+    }
+  }
+  return found;
+}
+
+/** The construct path of a resource: the CDK one when the template records it, else `<stack>/<logical id>`. */
+function pathOf(stack: StackArtifact, logicalId: string, resource: TemplateResource | undefined): string {
+  const cdkPath = resource?.Metadata?.['aws:cdk:path'];
+  return typeof cdkPath === 'string' ? cdkPath : (stack.paths?.[logicalId] ?? `${stack.name}/${logicalId}`);
+}
+
+function groupAcknowledgements(accepted: readonly Accepted[]): AcknowledgementEvidence[] {
+  const grouped = new Map<string, AcknowledgementEvidence>();
+  for (const a of accepted) {
+    const key = JSON.stringify([a.plugin, a.rule, a.reason]);
+    const existing = grouped.get(key);
+    const control = controlOfRule(a.rule);
+    const compensatingControl = controlOfReason(a.reason);
+    grouped.set(key, {
+      plugin: a.plugin,
+      rule: a.rule,
+      reason: a.reason,
+      ...(control && { control }),
+      ...(compensatingControl && { compensatingControl }),
+      constructPaths: [...new Set([...(existing?.constructPaths ?? []), a.constructPath])].sort(byText),
+    });
+  }
+  return [...grouped.values()].sort((a, b) => byText(a.plugin + a.rule + a.constructPaths.join(), b.plugin + b.rule + b.constructPaths.join()));
+}
+
+/** The options the rules judge with: stated by the platform's templates, else given, else the defaults. */
+function checkOptionsOf(stacks: readonly StackArtifact[], given?: Partial<HdsCheckOptions>): Evidence['input']['checkOptions'] {
+  if (given && (given.allowedRegions || given.minTraceRetentionDays)) {
+    return { ...DEFAULT_CHECK_OPTIONS, ...given, allowedRegions: [...(given.allowedRegions ?? DEFAULT_CHECK_OPTIONS.allowedRegions)], from: 'command-line' };
+  }
+  const stated = stacks.map((s) => (s.template.Metadata?.[PLATFORM_METADATA_KEY] as { checks?: HdsCheckOptions } | undefined)?.checks).find((c) => c !== undefined);
+  if (stated) return { allowedRegions: [...stated.allowedRegions], minTraceRetentionDays: stated.minTraceRetentionDays, from: 'templates' };
+  return { allowedRegions: [...DEFAULT_CHECK_OPTIONS.allowedRegions], minTraceRetentionDays: DEFAULT_CHECK_OPTIONS.minTraceRetentionDays, from: 'defaults' };
+}
+
+function actorsOf(stacks: readonly StackArtifact[]): HostingActor[] {
+  const stated = stacks
+    .map((s) => (s.template.Metadata?.[PLATFORM_METADATA_KEY] as { hosting?: { actors?: HostingActor[] } } | undefined)?.hosting?.actors)
+    .find((a) => a !== undefined);
+  return (stated ?? [AWS_HOST as HostingActor]).map((a) => ({ ...a, activities: [...a.activities] }));
+}
+
+const STATUS_ORDER: readonly Finding['outcome'][] = ['not-met', 'acknowledged', 'not-evaluated'];
+const worse = <T extends string>(order: readonly T[], a: T, b: T): T => (order.indexOf(a) <= order.indexOf(b) ? a : b);
+
+const NOTES = {
+  outsideTemplates: (c: Control) => ({
+    fr: `Vérifiée hors des modèles CloudFormation (${c.checkedBy.map((k) => CHECKED_BY.fr[k]).join(', ')}) : ce rapport ne peut pas la juger.`,
+    en: `Verified outside the CloudFormation templates (${c.checkedBy.map((k) => CHECKED_BY.en[k]).join(', ')}): this report cannot judge it.`,
+  }),
+  report: { fr: 'Établie par ce rapport lui-même.', en: 'Stated by this report itself.' },
+  runbooks: { fr: 'Procédures liées par ce rapport (docs/runbooks/).', en: 'Procedures linked by this report (docs/runbooks/).' },
+  notApplicable: {
+    fr: "Aucune ressource des modèles n'est du type que visent les règles de cette exigence.",
+    en: 'No resource of the templates is of a kind the rules of this control are about.',
+  },
+  providedElsewhere: {
+    fr: "Aucune ressource de ces modèles ne la met en œuvre ; elle peut l'être hors de ces modèles (trace d'organisation, administrateur délégué GuardDuty ou Security Hub, politique de sauvegarde d'organisation) : vérifiez-le là.",
+    en: 'No resource of these templates implements it; it may be provided outside them (an organization trail, a GuardDuty or Security Hub delegated administrator, an organization backup policy): check there.',
+  },
+  region: {
+    fr: "Le modèle n'indique pas sa région : relancez avec --region pour juger RES-01.",
+    en: 'The template does not state its region: run again with --region to judge RES-01.',
+  },
+};
+
+const CHECKED_BY = {
+  fr: { rule: 'règles', config: 'validation de la configuration', 'lambda-tests': 'tests des fonctions', 'policy-simulation': 'simulation des politiques IAM', report: 'rapport', docs: 'procédures' },
+  en: { rule: 'rules', config: 'config validation', 'lambda-tests': 'function tests', 'policy-simulation': 'IAM policy simulation', report: 'report', docs: 'procedures' },
+} as const;
+
+export interface BuildEvidenceOptions {
+  /** Options of the HDS rules given on the command line; otherwise those the templates state, else the defaults. */
+  readonly checkOptions?: Partial<HdsCheckOptions>;
+}
+
+/**
+ * Builds the evidence: every control of the catalogue with its status, the resources behind it, the
+ * findings and the acknowledgements; the data locations, transfers and hosting actors (RES-04). The HDS
+ * rules are run on the templates themselves (see `evaluateStacks`), so a cloud assembly and a plain
+ * template are judged alike. Deterministic: same input, same output.
+ */
+export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceOptions = {}): Evidence {
+  const checkOptions = checkOptionsOf(input.stacks, options.checkOptions);
+  const results = evaluateStacks(input.stacks, { allowedRegions: checkOptions.allowedRegions, minTraceRetentionDays: checkOptions.minTraceRetentionDays });
+  const accepted = [...acceptedInAssembly(input.pluginReports ?? []), ...acceptedInTemplates(input.stacks)];
+  const acknowledgements = groupAcknowledgements(accepted);
+  const isBlueprint = input.stacks.some((s) => s.template.Metadata?.[PLATFORM_METADATA_KEY] !== undefined);
+
+  const stackByName = new Map(input.stacks.map((s) => [s.name, s]));
+  const refOf = (stack: string, logicalId?: string): ResourceRef => {
+    const artifact = stackByName.get(stack);
+    const resource = logicalId === undefined ? undefined : artifact?.template.Resources?.[logicalId];
+    const cdkPath = resource?.Metadata?.['aws:cdk:path'] ?? (logicalId === undefined ? undefined : artifact?.paths?.[logicalId]);
+    return {
+      stack,
+      ...(logicalId !== undefined && { logicalId }),
+      type: resource?.Type ?? 'AWS::CloudFormation::Stack',
+      ...(typeof cdkPath === 'string' && { path: cdkPath }),
+    };
+  };
+  const reasonFor = (r: StackRuleResult): string | undefined => {
+    const artifact = stackByName.get(r.stack);
+    const path = r.logicalId === undefined ? r.stack : pathOf(artifact!, r.logicalId, artifact?.template.Resources?.[r.logicalId]);
+    // An acknowledgement on a construct covers what is below it, as CDK's validation honours it.
+    return accepted.find((a) => a.rule === r.ruleId && (path === a.constructPath || path.startsWith(`${a.constructPath}/`)))?.reason;
+  };
+
+  const implementers = new Map<string, ResourceRef[]>();
+  const dataLocations: Evidence['dataLocations'] = [];
   const transfers: Transfer[] = [];
   for (const stack of input.stacks) {
     for (const [logicalId, resource] of Object.entries(stack.template.Resources ?? {})) {
-      const ref: ResourceRef = {
-        stack: stack.name,
-        logicalId,
-        type: resource.Type,
-        path: resource.Metadata?.['aws:cdk:path'] as string | undefined,
-      };
+      const ref = refOf(stack.name, logicalId);
       const ids = resource.Metadata?.[CONTROLS_METADATA_KEY];
-      if (Array.isArray(ids)) {
-        for (const id of ids) controlResources.set(String(id), [...(controlResources.get(String(id)) ?? []), ref]);
+      if (Array.isArray(ids)) for (const id of ids) implementers.set(String(id), [...(implementers.get(String(id)) ?? []), ref]);
+      if (DATA_STORE_TYPES.has(resource.Type)) dataLocations.push({ ...ref, ...(stack.region !== undefined && { region: stack.region }) });
+      transfers.push(...transfersOf(ref, resource));
+    }
+  }
+
+  const regionUnknown = input.stacks.some((s) => s.region === undefined);
+  const controls: ControlEvidence[] = (CATALOGUE as readonly Control[]).map((c) => {
+    const ruleIds = RULES_OF_OTHER_CONTROLS[c.id] ?? [...HDS_RULES.filter((r) => r.control === c.id).map((r) => `HDS-${r.id}`), ...(c.id === 'RES-01' ? ['HDS-RES01-StackRegion'] : [])];
+    const mine = results.filter((r) => ruleIds.includes(r.ruleId.replace(/\[.*$/, '')));
+    // RES-01 on a template that does not state its region: not judged, said so (never assumed compliant).
+    const judged = c.id === 'RES-01' && regionUnknown ? mine.filter((r) => stackByName.get(r.stack)?.region !== undefined) : mine;
+
+    const findings: Finding[] = [];
+    const resourceStatus = new Map<string, { ref: ResourceRef; status: ControlEvidence['resources'][number]['status'] }>();
+    const mark = (ref: ResourceRef, status: ControlEvidence['resources'][number]['status']) => {
+      const existing = resourceStatus.get(refKey(ref));
+      resourceStatus.set(refKey(ref), { ref, status: existing ? worse(['not-met', 'acknowledged', 'not-evaluated', 'met'], existing.status, status) : status });
+    };
+    for (const ref of implementers.get(c.id) ?? []) mark(ref, 'met');
+    const summaries = new Map<string, { rule: string; compliant: number; notMet: number; acknowledged: number; notEvaluated: number }>();
+    for (const id of ruleIds) summaries.set(id, { rule: id, compliant: 0, notMet: 0, acknowledged: 0, notEvaluated: 0 });
+    for (const r of judged) {
+      const ref = refOf(r.stack, r.logicalId);
+      const summary = summaries.get(r.ruleId.replace(/\[.*$/, ''))!;
+      if (r.outcome === 'compliant') {
+        summary.compliant += 1;
+        mark(ref, 'met');
+        continue;
       }
-      if (DATA_STORE_TYPES.has(resource.Type)) dataLocations.push({ ...ref, region: stack.region });
-      transfers.push(...transfersOf(stack.name, logicalId, resource, ref.path));
+      const reason = reasonFor(r);
+      const outcome: Finding['outcome'] = reason !== undefined ? 'acknowledged' : r.outcome === 'non-compliant' ? 'not-met' : 'not-evaluated';
+      if (outcome === 'acknowledged') summary.acknowledged += 1;
+      else if (outcome === 'not-met') summary.notMet += 1;
+      else summary.notEvaluated += 1;
+      mark(ref, outcome);
+      findings.push({ ...ref, rule: r.ruleId, outcome, message: r.message ?? '', ...(reason !== undefined && { reason }) });
     }
-  }
 
-  // One entry per accepted finding and reason, listing every construct it covers.
-  const grouped = new Map<string, AcknowledgementEvidence>();
-  const checks: CheckSummary[] = [];
-  for (const report of input.pluginReports ?? []) {
-    const suppressed = report.suppressedViolations ?? [];
-    for (const v of suppressed) {
-      const ack = acknowledgementOf(report.pluginName, v);
-      const key = JSON.stringify([ack.plugin, ack.rule, ack.reason]);
-      const existing = grouped.get(key);
-      grouped.set(
-        key,
-        existing
-          ? { ...existing, constructPaths: [...new Set([...existing.constructPaths, ...ack.constructPaths])].sort() }
-          : ack,
-      );
+    let status: ControlStatus;
+    let basis: ControlEvidence['basis'] = 'rules';
+    let note: ControlEvidence['note'];
+    if (ruleIds.length === 0) {
+      const byReport = c.checkedBy.includes('report');
+      if (byReport && (!c.checkedBy.includes('docs') || isBlueprint)) {
+        basis = 'report';
+        status = 'met';
+        note = c.checkedBy.includes('docs') ? NOTES.runbooks : NOTES.report;
+      } else {
+        basis = 'outside-templates';
+        status = 'not-evaluated';
+        note = NOTES.outsideTemplates(c);
+      }
+    } else if (findings.length > 0) {
+      status = findings.map((f) => f.outcome).reduce((a, b) => worse(STATUS_ORDER, a, b));
+    } else if (judged.length > 0) {
+      status = 'met';
+    } else if (c.id === 'RES-01' && regionUnknown) {
+      status = 'not-evaluated';
+      note = NOTES.region;
+    } else if (EXPECTED_EVERYWHERE.has(c.id)) {
+      status = 'not-evaluated';
+      note = NOTES.providedElsewhere;
+    } else {
+      status = 'not-applicable';
+      note = NOTES.notApplicable;
     }
-    checks.push({
-      plugin: report.pluginName,
-      conclusion: report.conclusion,
-      unacknowledged: report.violations.length,
-      acknowledged: suppressed.length,
-    });
-  }
-  const acknowledgements = [...grouped.values()];
-  acknowledgements.sort((a, b) => byText(a.plugin + a.rule + a.constructPaths.join(), b.plugin + b.rule + b.constructPaths.join()));
-  checks.sort((a, b) => byText(a.plugin, b.plugin));
 
-  const controls: ControlEvidence[] = CATALOGUE.map((c) => {
-    const resources = (controlResources.get(c.id) ?? []).sort((a, b) => byText(a.stack + a.logicalId, b.stack + b.logicalId));
-    const acks = acknowledgements.filter((a) => a.control === c.id);
-    const status: EvidenceStatus = acks.length > 0 ? 'acknowledged' : resources.length > 0 ? 'provisioned' : 'not-evaluated';
-    return { id: c.id, title: c.title, references: c.references, status, resources, acknowledgements: acks };
+    findings.sort((a, b) => byText(`${a.rule}\u0000${refKey(a)}`, `${b.rule}\u0000${refKey(b)}`));
+    return {
+      id: c.id,
+      title: { ...c.title },
+      severity: c.severity,
+      references: { hds: [...c.references.hds], iso27001: [...c.references.iso27001], rgpd: [...c.references.rgpd], other: [...c.references.other] },
+      status,
+      basis,
+      ...(note && { note }),
+      rules: [...summaries.values()],
+      resources: [...resourceStatus.values()].map(({ ref, status: s }) => ({ ...ref, status: s })).sort((a, b) => byText(refKey(a), refKey(b))),
+      findings,
+    };
   });
 
-  const statusCounts: Record<EvidenceStatus, number> = { provisioned: 0, acknowledged: 0, 'not-evaluated': 0 };
+  const statusCounts = { met: 0, 'not-met': 0, acknowledged: 0, 'not-applicable': 0, 'not-evaluated': 0 };
   for (const c of controls) statusCounts[c.status] += 1;
+  const checks = (input.pluginReports ?? [])
+    .map((r) => ({ plugin: r.pluginName, conclusion: r.conclusion, unacknowledged: r.violations.length, acknowledged: (r.suppressedViolations ?? []).length }))
+    .sort((a, b) => byText(a.plugin, b.plugin));
+  const failed = statusCounts['not-met'] > 0 || checks.some((c) => c.unacknowledged > 0);
+  const incomplete = controls.some((c) => c.basis === 'rules' && c.status === 'not-evaluated');
 
-  const verdict = input.pluginReports === undefined ? 'checks-not-run' : checks.some((c) => c.unacknowledged > 0) ? 'fail' : 'pass';
-  return {
+  const evidence: Evidence = {
     schemaVersion: EVIDENCE_SCHEMA_VERSION,
+    input: { kind: input.kind, sources: input.stacks.map((s) => s.source).sort(byText), checkOptions },
     summary: {
-      stacks: input.stacks.map((s) => ({
-        name: s.name,
-        account: s.account,
-        region: s.region,
-        resources: Object.keys(s.template.Resources ?? {}).length,
-      })),
-      regions: [...new Set(input.stacks.map((s) => s.region))].sort(),
+      verdict: failed ? 'fail' : incomplete ? 'incomplete' : 'pass',
       statusCounts,
+      regions: [...new Set(input.stacks.flatMap((s) => (s.region === undefined ? [] : [s.region])))].sort(byText),
+      stacks: input.stacks
+        .map((s) => ({
+          name: s.name,
+          ...(s.account !== undefined && { account: s.account }),
+          ...(s.region !== undefined && { region: s.region }),
+          resources: Object.keys(s.template.Resources ?? {}).length,
+        }))
+        .sort((a, b) => byText(a.name, b.name)),
       checks,
-      verdict,
     },
     controls,
-    dataLocations: dataLocations.sort((a, b) => byText(a.stack + a.logicalId, b.stack + b.logicalId)),
-    transfers: transfers.sort((a, b) => byText(a.stack + a.logicalId + a.destination, b.stack + b.logicalId + b.destination)),
+    dataLocations: dataLocations.sort((a, b) => byText(refKey(a), refKey(b))),
+    transfers: transfers.sort((a, b) => byText(refKey(a) + a.destination, refKey(b) + b.destination)),
+    actors: actorsOf(input.stacks),
     acknowledgements,
+    runbooks: RUNBOOKS.map((r) => ({ ...r })),
   };
+  return evidenceSchema.parse(evidence);
 }
+
+/** Worst status per resource over all controls, for the diagram's colours. */
+export function resourceStatuses(evidence: Evidence): Map<string, ControlEvidence['resources'][number]['status']> {
+  const statuses = new Map<string, ControlEvidence['resources'][number]['status']>();
+  for (const control of evidence.controls) {
+    for (const r of control.resources) {
+      const key = refKey(r);
+      const existing = statuses.get(key);
+      statuses.set(key, existing ? worse(['not-met', 'acknowledged', 'not-evaluated', 'met'], existing, r.status) : r.status);
+    }
+  }
+  return statuses;
+}
+
+export { refKey as resourceKey };

@@ -357,15 +357,14 @@ describe('inputs that are not templates', () => {
 });
 
 /*
- * Engine defects found while writing these tests, pinned as `test.failing`: each states the expected
- * behaviour and passes while the engine gets it wrong. Jest fails the test once a fix lands: make it a
- * plain `test` then.
+ * Defects these templates found in the engine and the rules (each fixed; the tests keep them fixed): the
+ * templates of other tools write things the platform's own never do.
  */
-describe('known engine defects', () => {
+describe('templates written by other tools', () => {
   const template = (resources: Record<string, unknown>, extra: Record<string, unknown> = {}) => JSON.stringify({ ...extra, Resources: resources });
 
   // policies/rules/enc/key-policy-scoped.ts `list()`: a single intrinsic in Principal.AWS (not in a list) throws.
-  test.failing('ENC-01: a key policy granting kms:* to an account root written with Fn::Sub is not met', () => {
+  test('ENC-01: a key policy granting kms:* to an account root written with Fn::Sub is not met', () => {
     const file = scratchFile(
       'key.json',
       template({
@@ -388,7 +387,7 @@ describe('known engine defects', () => {
   });
 
   // policies/rules/enc/s3-tls-only.ts: asString(BucketName) throws for any intrinsic name, before the policies are looked at.
-  test.failing('ENC-03: a bucket named with Fn::Sub and no bucket policy at all is not met', () => {
+  test('ENC-03: a bucket named with Fn::Sub and no bucket policy at all is not met', () => {
     const file = scratchFile(
       'bucket.json',
       template({ Documents: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { 'Fn::Sub': 'documents-${Env}' } } } }, { Parameters: { Env: { Type: 'String' } } }),
@@ -398,7 +397,7 @@ describe('known engine defects', () => {
 
   // policies/rules/enc/support.ts RenderedResource.textOf: a reference inside an Fn::Sub string is a marker
   // after cloudformation-include, and is never substituted, so the Deny does not match the bucket.
-  test.failing('ENC-03: a TLS-only policy whose resources are written with Fn::Sub "arn:${AWS::Partition}:s3:::${Bucket}" is met', () => {
+  test('ENC-03: a TLS-only policy whose resources are written with Fn::Sub "arn:${AWS::Partition}:s3:::${Bucket}" is met', () => {
     const compliant = JSON.parse(fs.readFileSync(COMPLIANT, 'utf8')) as { Resources: Record<string, { Properties: { PolicyDocument: { Statement: { Resource: unknown }[] } } }> };
     for (const statement of compliant.Resources.RecordsBucketPolicy.Properties.PolicyDocument.Statement) {
       statement.Resource = [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${RecordsBucket}' }, { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${RecordsBucket}/*' }];
@@ -409,7 +408,7 @@ describe('known engine defects', () => {
 
   // lib/report/assembly.ts names a second "portal" file "portal-2", the name of another file; lib/report/evaluate.ts
   // then keys templates by name and silently drops one.
-  test.failing('every template is judged, even when file names collide', () => {
+  test('every template is judged, even when file names collide', () => {
     const files = [
       scratchFile('x/portal.json', fs.readFileSync(ACKNOWLEDGED, 'utf8')),
       scratchFile('y/portal.yaml', fs.readFileSync(LEGACY, 'utf8')),
@@ -421,7 +420,7 @@ describe('known engine defects', () => {
   });
 
   // lib/report/templates.ts parseTemplate: any text starting with "{" is parsed as JSON, whatever the extension.
-  test.failing('a YAML template in flow style is read as YAML', () => {
+  test('a YAML template in flow style is read as YAML', () => {
     const file = scratchFile('flow.yaml', '{Resources: {Documents: {Type: "AWS::S3::Bucket", Properties: {BucketName: !Ref "AWS::StackName"}}}}\n');
     expect(readReportInput([file]).stacks[0].template.Resources).toEqual({
       Documents: { Type: 'AWS::S3::Bucket', Properties: { BucketName: { Ref: 'AWS::StackName' } } },
@@ -430,7 +429,7 @@ describe('known engine defects', () => {
 
   // lib/report/templates.ts parseJson: Node's "Unexpected token" messages carry no "position", so the report says
   // "at the end of the file".
-  test.failing('a JSON error on an unexpected token is located', () => {
+  test('a JSON error on an unexpected token is located', () => {
     const line = '      "Properties": { "ObjectLockEnabled": True }';
     const file = scratchFile('token.json', ['{', '  "Resources": {', '    "Documents": {', '      "Type": "AWS::S3::Bucket",', line, '    }', '  }', '}', ''].join('\n'));
     expect(inputError([file]).message).toContain(`at line 5, column ${line.indexOf('True') + 1}`);

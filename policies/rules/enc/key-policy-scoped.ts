@@ -54,15 +54,14 @@ function globMatches(pattern: string, value: string): boolean {
   return new RegExp(`^${source}$`, 'is').test(value);
 }
 
-function list(value: unknown, what: string): unknown[] {
+/** A policy element as a list: IAM accepts one value (a string, or an intrinsic that renders one) or a list. */
+function list(value: unknown): unknown[] {
   if (value === undefined) return [];
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return [value];
-  throw new UnresolvableValueError(what, value);
+  return Array.isArray(value) ? value : [value];
 }
 
 function actionNames(value: unknown, what: string): string[] {
-  return list(value, what).map((a) => {
+  return list(value).map((a) => {
     if (typeof a !== 'string') throw new UnresolvableValueError(what, a);
     return a;
   });
@@ -110,7 +109,7 @@ function isEveryone(resource: RenderedResource, principal: unknown): boolean {
   }
   const record = principal as Record<string, unknown>;
   if (Object.keys(record).some((k) => k === 'Ref' || k.startsWith('Fn::'))) throw new UnresolvableValueError('key policy Principal', principal);
-  return list(record.AWS, 'key policy Principal.AWS').some((v) => isWildcardValue(resource, v));
+  return list(record.AWS).some((v) => isWildcardValue(resource, v));
 }
 
 /** Whether the statement allows `action` (Action patterns, or everything NotAction leaves out). */
@@ -150,7 +149,7 @@ function principalNames(resource: RenderedResource, principal: unknown): string[
   if (typeof principal === 'string') return [text(principal)];
   if (!principal || typeof principal !== 'object' || Array.isArray(principal)) throw new UnresolvableValueError('key policy Principal', principal);
   return Object.entries(principal as Record<string, unknown>).flatMap(([type, values]) =>
-    list(values, `key policy Principal.${type}`).map((v) => `${type}:${text(v)}`),
+    list(values).map((v) => `${type}:${text(v)}`),
   );
 }
 

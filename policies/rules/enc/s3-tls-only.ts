@@ -138,7 +138,13 @@ function createS3TlsOnly(): (node: CfnResource) => NagRuleResult {
 
   const rule = (node: CfnResource): NagRuleResult => {
     if (node.cfnResourceType !== 'AWS::S3::Bucket') return NagRuleCompliance.NOT_APPLICABLE;
-    const literalName = asString(render(node).properties.BucketName, 'BucketName');
+    // A name the template computes (Fn::Sub of a parameter...) cannot be matched by name: by reference only.
+    let literalName: string | undefined;
+    try {
+      literalName = asString(render(node).properties.BucketName, 'BucketName');
+    } catch (error) {
+      if (!(error instanceof UnresolvableValueError)) throw error;
+    }
     const name = literalName ?? BUCKET;
     const { policies, unreadable } = policiesOf(Stack.of(node));
     const mine = policies.filter((p) => ('element' in p.bucket ? p.bucket.element === node : p.bucket.name === literalName));

@@ -147,7 +147,9 @@ export class RenderedResource {
           if (element) return sub({ element, attribute: attribute ?? 'Ref' });
           // A pseudo parameter, or throws.
           return literalText({ 'Fn::Sub': whole }, this.node, what);
-        });
+        })
+          // `${Resource}` of a template loaded by cloudformation-include renders as a marker of its own.
+          .replace(MARKERS, (_whole, index: string) => sub(this.targets[Number(index)]));
       }
       if (typeof record.Ref === 'string') return literalText(value, this.node, what);
     }
