@@ -107,7 +107,7 @@ export const evidenceSchema = z.strictObject({
   schemaVersion: z.literal(EVIDENCE_SCHEMA_VERSION),
   input: z.strictObject({
     kind: z.enum(['cloud-assembly', 'templates']),
-    sources: z.array(z.string()).describe('Template files, relative to the input directory for a cloud assembly'),
+    sources: z.array(z.string()).describe('Template files read, with the paths given on the command line'),
     checkOptions: z.strictObject({
       allowedRegions: z.array(z.string()),
       minTraceRetentionDays: z.number().int(),
