@@ -102,6 +102,15 @@ describe('hds-report', () => {
     expect(result.err).not.toMatch(/\n\s+at /);
   });
 
+  test('deterministic: two runs on the same input write byte-identical files, diagram included', async () => {
+    const [a, b] = [path.join(dir, 'run-a'), path.join(dir, 'run-b')];
+    await run(legacy, empty, '--out', a, '--region', 'eu-west-3');
+    await run(legacy, empty, '--out', b, '--region', 'eu-west-3');
+    const files = fs.readdirSync(a).sort();
+    expect(files).toHaveLength(7);
+    for (const f of files) expect({ f, same: fs.readFileSync(path.join(a, f), 'utf8') === fs.readFileSync(path.join(b, f), 'utf8') }).toEqual({ f, same: true });
+  });
+
   test('--help prints the usage and exits 0', async () => {
     const result = await run('--help');
     expect(result).toMatchObject({ code: 0, err: '' });
