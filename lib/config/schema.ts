@@ -254,6 +254,62 @@ const hostingSchema = z.strictObject({
 /** A hosting actor of the transfer map (RES-04). */
 export type HostingActor = z.output<typeof hostingActor>;
 
+const serviceMode = (service: string, why: string) =>
+  z
+    .enum(['create', 'existing'], {
+      error: `one of: create (the platform creates ${service}), existing (the account already has one: ${why})`,
+    })
+    .default('create');
+
+/** Threat detection and posture (DET-01, DET-02, DET-03). */
+const detectionSchema = z.strictObject({
+  /** GuardDuty detector. `existing` under an Organizations delegated administrator: a second detector fails the deployment. */
+  guardDuty: serviceMode('a GuardDuty detector', 'a second detector fails the deployment'),
+  /** Security Hub with the AWS Foundational Security Best Practices and CIS standards. */
+  securityHub: serviceMode('Security Hub', 'enabling it twice fails the deployment'),
+  /** AWS Config recorder and delivery channel. `existing` under Control Tower, which always has one. */
+  configRecorder: serviceMode('an AWS Config recorder', 'Control Tower and many organizations have one; a second recorder fails the deployment'),
+  /** GuardDuty findings at or above this severity raise an alert (GuardDuty: 7 to 8.9 high, 4 to 6.9 medium). */
+  guardDutyMinSeverity: z
+    .number({ error: 'a GuardDuty severity from 1 to 8.9 (7 = high, 4 = medium)' })
+    .min(1, { error: 'a GuardDuty severity from 1 to 8.9 (7 = high, 4 = medium)' })
+    .max(8.9, { error: 'a GuardDuty severity from 1 to 8.9 (7 = high, 4 = medium)' })
+    .default(7),
+});
+
+const IAM_ARN = /^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/;
+const principals = (who: string) =>
+  z
+    .array(
+      z
+        .string({ error: `an IAM principal ARN (role, user or account root) allowed to assume the ${who} role` })
+        .regex(IAM_ARN, {
+          error: `an IAM principal ARN such as "arn:aws:iam::123456789012:role/AWSReservedSSO_Operators_abc" or "arn:aws:iam::123456789012:root" (the ${who} role)`,
+        }),
+      { error: `a list of IAM principal ARNs allowed to assume the ${who} role` },
+    )
+    .refine((list) => new Set(list).size === list.length, { error: 'a list without duplicates' })
+    .default([]);
+
+/**
+ * Who may assume the duty roles (IAM-01, LOG-06), always with MFA, an access-reason session tag and for at
+ * most one hour. An empty list means the platform's account itself: any of its principals that its own IAM
+ * policies let assume the role.
+ */
+const accessSchema = z.strictObject({
+  operators: principals('operator'),
+  auditors: principals('auditor'),
+  breakGlass: principals('break-glass'),
+});
+
+/** The platform's end-user sign-in (IAM-03). */
+const userPoolSchema = z.strictObject({
+  /** A Cognito user pool for the platform's users (MFA, long passwords, threat protection). */
+  enabled: z.boolean({ error: 'true or false' }).default(true),
+  /** Whether people can sign themselves up (off: the editor invites its users). */
+  selfSignUp: z.boolean({ error: 'true or false' }).default(false),
+});
+
 const tagKey = z
   .string()
   .min(1, { error: 'a non-empty tag key' })
@@ -293,6 +349,10 @@ export const configSchema = z
     alertEmail: z
       .email({ error: 'an e-mail address, such as "security@editor.example"' })
       .default('security-alerts@example.com'),
+    /** HTTPS endpoint of the editor's on-call tool, subscribed to the alert topic besides the e-mail (DET-03). */
+    alertHttpsEndpoint: z
+      .url({ protocol: /^https$/, error: 'an https:// URL of your on-call tool, such as "https://events.pagerduty.com/integration/abc/enqueue"' })
+      .optional(),
     network: networkSchema.prefault({}),
     /** How long traces (CloudTrail, flow logs, database audit logs) are kept and locked, in days (LOG-03/04, DATA-01). */
     traceRetentionDays: z
@@ -305,6 +365,9 @@ export const configSchema = z
     backup: backupSchema.prefault({}),
     /** Who hosts and processes the data, for the transfer map of the evidence report (RES-04, EXI 31). */
     hosting: hostingSchema.prefault({}),
+    detection: detectionSchema.prefault({}),
+    access: accessSchema.prefault({}),
+    userPool: userPoolSchema.prefault({}),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z
       .record(tagKey, z

@@ -44,6 +44,9 @@ describe('defaults', () => {
       restoreTests: { frequency: 'weekly', startHour: 4, validationWindowHours: 4, maxRestoreTimeHours: 8 },
     },
     hosting: { actors: [AWS_HOST as HdsConfig['hosting']['actors'][number]] },
+    detection: { guardDuty: 'create', securityHub: 'create', configRecorder: 'create', guardDutyMinSeverity: 7 },
+    access: { operators: [], auditors: [], breakGlass: [] },
+    userPool: { enabled: true, selfSignUp: false },
     tags: {},
   };
 
@@ -100,6 +103,14 @@ describe('valid configs', () => {
           },
         ],
       },
+      detection: { guardDuty: 'existing', securityHub: 'existing', configRecorder: 'existing', guardDutyMinSeverity: 4 },
+      access: {
+        operators: ['arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-3/AWSReservedSSO_Operators_0123abcd'],
+        auditors: ['arn:aws:iam::210987654321:role/Auditors'],
+        breakGlass: ['arn:aws:iam::123456789012:user/break-glass-1', 'arn:aws:iam::123456789012:root'],
+      },
+      userPool: { enabled: false, selfSignUp: true },
+      alertHttpsEndpoint: 'https://events.example/integration/abc',
       tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
     };
     expect(parseConfig(structuredClone(custom))).toStrictEqual(custom);
@@ -316,6 +327,35 @@ describe('refused inputs: field path, value received, what is allowed', () => {
     it('refuses an unknown role', () => {
       expect(problemsOf({ hosting: { actors: [AWS_HOST, { ...processor, role: 'reseller' }] } })).toEqual([
         'hosting.actors.1.role: received "reseller"; allowed: one of: host, processor',
+      ]);
+    });
+  });
+
+  describe('detection, access and alerting (DET, IAM)', () => {
+    it('refuses an unknown service mode, saying what each mode means', () => {
+      expect(problemsOf({ detection: { guardDuty: 'off' } })).toEqual([
+        'detection.guardDuty: received "off"; allowed: one of: create (the platform creates a GuardDuty detector), existing (the account already has one: a second detector fails the deployment)',
+      ]);
+    });
+
+    it.each([0.5, 9, '7'])('refuses GuardDuty severity %j', (severity) => {
+      expect(problemsOf({ detection: { guardDutyMinSeverity: severity } })).toEqual([
+        expect.stringMatching(/^detection\.guardDutyMinSeverity: received .*; allowed: a GuardDuty severity from 1 to 8\.9 \(7 = high, 4 = medium\)$/),
+      ]);
+    });
+
+    it.each(['arn:aws:iam::123456789012:group/ops', 'arn:aws:sts::123456789012:assumed-role/ops/alice', 'ops', 'arn:aws:iam::12345:root'])(
+      'refuses the principal %s, at its index',
+      (arn) => {
+        expect(problemsOf({ access: { operators: ['arn:aws:iam::123456789012:root', arn] } })).toEqual([
+          expect.stringMatching(/^access\.operators\.1: received .*; allowed: an IAM principal ARN such as .* \(the operator role\)$/),
+        ]);
+      },
+    );
+
+    it('refuses an alert endpoint that is not https', () => {
+      expect(problemsOf({ alertHttpsEndpoint: 'http://oncall.example/hook' })).toEqual([
+        expect.stringMatching(/^alertHttpsEndpoint: received "http:\/\/oncall\.example\/hook"; allowed: an https:\/\/ URL of your on-call tool/),
       ]);
     });
   });
