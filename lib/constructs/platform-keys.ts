@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { recordControls } from '../controls';
+import { guardDutyServicePrincipal } from './threat-detection';
 
 export interface PlatformKeysProps {
   /** Prefix of the key aliases, e.g. `hds` gives `alias/hds/health-data`. */
@@ -44,7 +45,7 @@ const GRANT_ACTIONS = ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'];
 export class PlatformKeys extends Construct {
   /** Encrypts health data at rest: documents bucket, database, its secrets and Performance Insights. */
   public readonly data: kms.Key;
-  /** Encrypts traces: CloudTrail, every log group, the log archive bucket. */
+  /** Encrypts traces: CloudTrail, every log group, the log archive bucket, exported GuardDuty findings. */
   public readonly logs: kms.Key;
   /** Encrypts recovery points in the backup vaults. */
   public readonly backup: kms.Key;
@@ -101,6 +102,20 @@ export class PlatformKeys extends Construct {
         actions: ['kms:DescribeKey'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    // GuardDuty encrypts the findings it exports to the evidence bucket (DET-01), for this account's
+    // detectors only. The detector lives in another stack, created after this key: bound by ARN pattern.
+    this.logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'GuardDutyExportsFindingsOfThisAccountDetectors',
+        principals: [guardDutyServicePrincipal(this)],
+        actions: ['kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': `arn:${stack.partition}:guardduty:${stack.region}:${stack.account}:detector/*` },
+        },
       }),
     );
 

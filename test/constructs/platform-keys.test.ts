@@ -1,7 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { CONTROLS_METADATA_KEY } from '../../lib/controls';
 import { PlatformKeys } from '../../lib/constructs/platform-keys';
-import { testStack } from '../support/app';
+import { testApp, testStack } from '../support/app';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-3';
@@ -187,6 +188,36 @@ describe('PlatformKeys (ENC-01)', () => {
     expect(encrypt?.Condition?.StringLike).toEqual({
       'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${ACCOUNT}:trail/*`,
     });
+  });
+
+  // DET-01: the detector (ThreatDetection) is in another stack, so the statement names detectors by pattern.
+  test('the logs key lets GuardDuty encrypt exported findings, for detectors of this account and region only', () => {
+    const guardDuty = allStatements(template).filter(
+      (s) => typeof s.Principal === 'object' && s.Principal.Service === 'guardduty.amazonaws.com',
+    );
+    expect(guardDuty).toEqual([
+      {
+        Sid: 'GuardDutyExportsFindingsOfThisAccountDetectors',
+        Effect: 'Allow',
+        Principal: { Service: 'guardduty.amazonaws.com' },
+        Action: 'kms:GenerateDataKey',
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': `arn:aws:guardduty:${REGION}:${ACCOUNT}:detector/*` },
+        },
+      },
+    ]);
+    expect(keys['alias/hds/logs'].Properties.KeyPolicy.Statement).toContainEqual(guardDuty[0]);
+    expect(grantsAny(guardDuty[0], CRYPTO_ACTIONS)).toEqual(['kms:GenerateDataKey']);
+  });
+
+  test('in an opt-in region (eu-south-1), GuardDuty is named by its regional principal', () => {
+    const stack = new Stack(testApp(), 'Milan', { env: { account: ACCOUNT, region: 'eu-south-1' } });
+    new PlatformKeys(stack, 'Keys', { aliasPrefix: 'hds' });
+    const statement = allStatements(Template.fromStack(stack)).find((s) => s.Sid === 'GuardDutyExportsFindingsOfThisAccountDetectors');
+    expect(statement?.Principal).toEqual({ Service: 'guardduty.eu-south-1.amazonaws.com' });
+    expect(statement?.Condition?.ArnLike).toEqual({ 'aws:SourceArn': `arn:aws:guardduty:eu-south-1:${ACCOUNT}:detector/*` });
   });
 
   test('no statement has an unconditioned "*" principal', () => {
