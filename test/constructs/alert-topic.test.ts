@@ -46,3 +46,33 @@ describe('AlertTopic (DET-03)', () => {
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
   });
 });
+
+describe('AlertTopic with an on-call HTTPS endpoint', () => {
+  const build = (httpsEndpoint: string) => {
+    const stack = testStack();
+    const alerts = new AlertTopic(stack, 'Alerts', { key: new kms.Key(stack, 'LogsKey'), email: 'soc@editor.example', httpsEndpoint });
+    return { stack, alerts };
+  };
+
+  test('subscribes it with the https protocol, besides the e-mail address', () => {
+    const { stack, alerts } = build('https://events.oncall.example/integration/sns/abc123');
+    const topicId = stack.getLogicalId(alerts.topic.node.defaultChild as CfnElement);
+    const subscriptions = Object.values(Template.fromStack(stack).findResources('AWS::SNS::Subscription')).map((s) => s.Properties);
+    expect(subscriptions).toHaveLength(2);
+    expect(subscriptions).toContainEqual({
+      Protocol: 'https',
+      Endpoint: 'https://events.oncall.example/integration/sns/abc123',
+      TopicArn: { Ref: topicId },
+    });
+    expect(subscriptions).toContainEqual({ Protocol: 'email', Endpoint: 'soc@editor.example', TopicArn: { Ref: topicId } });
+  });
+
+  test.each(['http://events.oncall.example/sns', 'events.oncall.example/sns', 'ftp://events.oncall.example', 'https://'])(
+    'refuses %p, naming the prop, the value and what is allowed',
+    (endpoint) => {
+      expect(() => build(endpoint)).toThrow(
+        `TestStack/Alerts: httpsEndpoint is "${endpoint}"; allowed: an absolute https:// URL`,
+      );
+    },
+  );
+});
