@@ -1,4 +1,15 @@
-import { Stack, Token, type CfnResource } from 'aws-cdk-lib';
+import {
+  DefaultTokenResolver,
+  Reference,
+  Stack,
+  Token,
+  Tokenization,
+  type CfnResource,
+  type IFragmentConcatenator,
+  type IPostProcessor,
+  type IResolvable,
+  type IResolveContext,
+} from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /** A value a rule cannot evaluate at synth: thrown, so cdk-nag reports "could not be evaluated". */
@@ -9,7 +20,7 @@ export class UnresolvableValueError extends Error {
   }
 }
 
-interface Rendered {
+export interface Rendered {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly DeletionPolicy?: string;
@@ -29,6 +40,92 @@ export function rendered(node: CfnResource): Rendered {
   const resources = Object.values(cfn.Resources ?? {});
   if (resources.length !== 1) throw new Error(`${node.node.path}: expected one rendered resource, found ${resources.length}`);
   return resources[0];
+}
+
+/**
+ * Joins fragments as CloudFormation does (`Fn::Join` with ''), merging adjacent literal strings, so that a
+ * marker next to literal text stays one string and an intrinsic stays an object.
+ */
+export class JoinConcat implements IFragmentConcatenator {
+  public join(left: unknown, right: unknown): unknown {
+    const parts: unknown[] = [];
+    for (const part of [...JoinConcat.parts(left), ...JoinConcat.parts(right)]) {
+      const last = parts[parts.length - 1];
+      if (typeof part === 'string' && typeof last === 'string') parts[parts.length - 1] = last + part;
+      else parts.push(part);
+    }
+    if (parts.length === 0) return '';
+    return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
+  }
+
+  private static parts(value: unknown): unknown[] {
+    if (value === undefined) return [];
+    const join = (value as Record<string, unknown> | null)?.['Fn::Join'];
+    if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) return join[1];
+    return [value];
+  }
+}
+
+/**
+ * How a rule sees a reference (`Ref`, `Fn::GetAtt`, a cross-stack or cross-region reference): a marker string
+ * that says which construct it designates, or `undefined` to resolve it as synth does. Resolved, a reference
+ * is an expression (or an import) that no longer says which resource it points to.
+ */
+export type ReferenceMarker = (reference: Reference) => string | undefined;
+
+class MarkingResolver extends DefaultTokenResolver {
+  constructor(
+    private readonly marker: ReferenceMarker,
+    concat: IFragmentConcatenator,
+  ) {
+    super(concat);
+  }
+
+  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
+    const marked = t instanceof Reference ? this.marker(t) : undefined;
+    return marked ?? super.resolveToken(t, context, postProcessor);
+  }
+}
+
+/** Resolves a value in the scope of `scope` like synth, except the references `marker` turns into markers. */
+export function resolveMarked(value: unknown, scope: IConstruct, marker: ReferenceMarker, concat: IFragmentConcatenator = new JoinConcat()): unknown {
+  return Tokenization.resolve(value, { scope, resolver: new MarkingResolver(marker, concat) });
+}
+
+/** Like `rendered(node)`, except the references `marker` turns into markers (see `ReferenceMarker`). */
+export function renderedMarked(node: CfnResource, marker: ReferenceMarker, concat?: IFragmentConcatenator): Rendered {
+  const cfn = resolveMarked((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), node, marker, concat) as {
+    Resources?: Record<string, Rendered>;
+  };
+  const resources = Object.values(cfn.Resources ?? {});
+  if (resources.length !== 1) throw new Error(`${node.node.path}: expected one rendered resource, found ${resources.length}`);
+  return resources[0];
+}
+
+/** Delimits the index of a reference in text rendered by `renderedIndexed`: `\u0001<index>\u0001`. */
+export const INDEX_MARK = '\u0001';
+
+/**
+ * Renders `node` with each reference that `toTarget` accepts replaced by an index marker (`INDEX_MARK`, the
+ * index in `targets`, `INDEX_MARK`); the rule then reads what each marker designates from `targets`.
+ */
+export function renderedIndexed<T>(
+  node: CfnResource,
+  toTarget: (reference: Reference) => T | undefined,
+  concat?: IFragmentConcatenator,
+): { readonly resource: Rendered; readonly targets: readonly T[] } {
+  const targets: T[] = [];
+  const resource = renderedMarked(
+    node,
+    (reference) => {
+      const target = toTarget(reference);
+      if (target === undefined) return undefined;
+      targets.push(target);
+      return `${INDEX_MARK}${targets.length - 1}${INDEX_MARK}`;
+    },
+    concat,
+  );
+  return { resource, targets };
 }
 
 /** The resolved CloudFormation properties of a resource (empty object when it has none). */

@@ -1,20 +1,9 @@
-import {
-  DefaultTokenResolver,
-  Reference,
-  Stack,
-  StringConcat,
-  TagManager,
-  Token,
-  Tokenization,
-  type CfnResource,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { Stack, StringConcat, TagManager, Token, type CfnResource } from 'aws-cdk-lib';
 import { CfnBackupSelection } from 'aws-cdk-lib/aws-backup';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { defineRule } from '../rule';
+import { resolveMarked, type ReferenceMarker } from '../util';
 
 /**
  * Resource types that hold data and must be in a backup selection (BAK-02), with the shape of their
@@ -76,21 +65,11 @@ function globToRegExp(pattern: string): RegExp {
 const REF = '\u0001';
 
 /**
- * Resolves a selection like synth does, except that a reference to a resource (`bucket.bucketArn`,
- * a `Ref` inside an ARN built by `formatArn`) becomes a marker naming the resource's construct path:
- * a resolved reference would be a CloudFormation expression (or a cross-stack import) that no longer
- * says which resource it points to.
+ * A reference to a resource in a selection (`bucket.bucketArn`, a `Ref` inside an ARN built by `formatArn`)
+ * becomes a marker naming the resource's construct path (`resolveMarked`, util.ts). Fragments concatenate
+ * as strings, as CDK's default resolver does: an ARN pattern is one string.
  */
-class ReferenceMarkingResolver extends DefaultTokenResolver {
-  constructor() {
-    super(new StringConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    if (t instanceof Reference) return `${REF}${t.target.node.path}${REF}`;
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
+const markPath: ReferenceMarker = (t) => `${REF}${t.target.node.path}${REF}`;
 
 function arnMatcher(entry: unknown, path: string): ArnMatcher {
   if (typeof entry !== 'string') {
@@ -119,7 +98,7 @@ function tagCondition(condition: unknown, path: string): { key: string; pattern:
 
 function readSelection(c: CfnBackupSelection): Selection {
   const path = c.node.path;
-  const raw = Tokenization.resolve(c.backupSelection, { scope: c, resolver: new ReferenceMarkingResolver() }) as unknown;
+  const raw = resolveMarked(c.backupSelection, c, markPath, new StringConcat());
   const anyOfTags = list(field(raw, 'listOfTags'), 'ListOfTags', path).map((t) => {
     const key = field(t, 'conditionKey');
     const value = field(t, 'conditionValue');

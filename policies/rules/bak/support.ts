@@ -1,80 +1,28 @@
-import {
-  CfnResource,
-  DefaultTokenResolver,
-  Reference,
-  Tokenization,
-  type IFragmentConcatenator,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import { isIntrinsic, literalText, UnresolvableValueError } from '../util';
+import { isIntrinsic, literalText, renderedMarked, UnresolvableValueError, type ReferenceMarker, type Rendered } from '../util';
 
 /**
  * Helpers for rules that relate resources to each other (a plan to its vault, an alarm to its topic, a
- * role to its managed policies). Shared by the BAK, DET and IAM rules; a candidate for `../util.ts`.
+ * role to its managed policies). Shared by the BAK, DET and IAM rules; the rendering with markers is
+ * `renderedMarked` (`../util.ts`), which every area uses with its own marker.
  */
 
 /** Delimits the construct path of a referenced resource inside a rendered value. */
 const MARK = '\u0001';
 
-/** Joins string fragments like CloudFormation does (`Fn::Join` with ''), keeping literals merged. */
-class JoinConcat implements IFragmentConcatenator {
-  public join(left: unknown, right: unknown): unknown {
-    const parts: unknown[] = [];
-    for (const part of [...JoinConcat.parts(left), ...JoinConcat.parts(right)]) {
-      const last = parts[parts.length - 1];
-      if (typeof part === 'string' && typeof last === 'string') parts[parts.length - 1] = last + part;
-      else parts.push(part);
-    }
-    if (parts.length === 0) return '';
-    if (parts.length === 1) return parts[0];
-    return { 'Fn::Join': ['', parts] };
-  }
-
-  private static parts(value: unknown): unknown[] {
-    if (value === undefined) return [];
-    const join = (value as Record<string, unknown> | null)?.['Fn::Join'];
-    if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) return join[1];
-    return [value];
-  }
-}
-
 /**
- * Resolves like synth does, except that a reference (`Ref`, `Fn::GetAtt`, a cross-stack import) to a
- * CloudFormation resource of the app becomes a marker naming that resource's construct path: a resolved
- * reference (`Fn::ImportValue`, `Fn::GetStackOutput`) no longer says which resource it points to.
+ * A reference to a CloudFormation resource of the app becomes a marker naming that resource's construct path.
  * References to parameters stay `{ Ref: ... }` (their value is not known at synth).
  */
-class ReferenceMarkingResolver extends DefaultTokenResolver {
-  constructor() {
-    super(new JoinConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    if (t instanceof Reference && t.target instanceof CfnResource) return `${MARK}${t.target.node.path}${MARK}`;
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
+const markPath: ReferenceMarker = (t) => (t.target instanceof CfnResource ? `${MARK}${t.target.node.path}${MARK}` : undefined);
 
 /** A resource as CloudFormation will see it, with references to resources of the app as markers. */
-export interface RenderedWithReferences {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly DeletionPolicy?: string;
-  readonly UpdateReplacePolicy?: string;
-}
+export type RenderedWithReferences = Rendered;
 
 /** Like `rendered(node)` (util.ts), but references to resources of the app are markers (see `referencedPaths`). */
 export function renderedWithReferences(node: CfnResource): RenderedWithReferences {
-  const cfn = Tokenization.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), {
-    scope: node,
-    resolver: new ReferenceMarkingResolver(),
-  }) as { Resources?: Record<string, RenderedWithReferences> };
-  const resources = Object.values(cfn.Resources ?? {});
-  if (resources.length !== 1) throw new Error(`${node.node.path}: expected one rendered resource, found ${resources.length}`);
-  return resources[0];
+  return renderedMarked(node, markPath);
 }
 
 /** The properties of `renderedWithReferences(node)` (empty object when it has none). */

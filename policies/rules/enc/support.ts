@@ -1,24 +1,12 @@
-import {
-  CfnElement,
-  CfnParameter,
-  CfnResource,
-  DefaultTokenResolver,
-  Reference,
-  Stack,
-  Tokenization,
-  type IFragmentConcatenator,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { CfnElement, CfnParameter, CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { isIntrinsic as isIntrinsicValue, literalBoolean, literalText, UnresolvableValueError } from '../util';
+import { isIntrinsic as isIntrinsicValue, literalBoolean, literalText, INDEX_MARK, renderedIndexed, UnresolvableValueError } from '../util';
 
 /**
  * Helpers of the ENC rules: what a property designates (a resource of the app, whatever the stack, or a
- * literal), whether that is a customer-managed KMS key, and literal booleans. Overlaps
- * `../bak/support.ts` and `../res/support.ts`: the three are candidates for one helper in `../util.ts`.
+ * literal), whether that is a customer-managed KMS key, and literal booleans. References are rendered as
+ * index markers by `renderedIndexed` (`../util.ts`), as the RES rules do.
  */
 
 /** A reference to a resource (or parameter) of the app, found in a rendered value. */
@@ -28,53 +16,10 @@ export interface Target {
   readonly attribute: string;
 }
 
-/** Delimits the index of a target inside a rendered string. */
-const MARK = '\u0001';
+const MARK = INDEX_MARK;
 /** Every marker in a rendered string (a RegExp built from MARK: a control character in a literal reads as a typo). */
 export const MARKERS = new RegExp(`${MARK}(\\d+)${MARK}`, 'g');
 const WHOLE_MARKER = new RegExp(`^${MARK}(\\d+)${MARK}$`);
-
-/** Joins fragments as CloudFormation does (`Fn::Join` with ''), keeping literal strings merged. */
-class JoinConcat implements IFragmentConcatenator {
-  public join(left: unknown, right: unknown): unknown {
-    const parts: unknown[] = [];
-    for (const part of [...JoinConcat.parts(left), ...JoinConcat.parts(right)]) {
-      const last = parts[parts.length - 1];
-      if (typeof part === 'string' && typeof last === 'string') parts[parts.length - 1] = last + part;
-      else parts.push(part);
-    }
-    if (parts.length === 0) return '';
-    return parts.length === 1 ? parts[0] : { 'Fn::Join': ['', parts] };
-  }
-
-  private static parts(value: unknown): unknown[] {
-    if (value === undefined) return [];
-    const join = (value as Record<string, unknown> | null)?.['Fn::Join'];
-    if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) return join[1];
-    return [value];
-  }
-}
-
-/**
- * Resolves like synth, except that a reference to a CloudFormation element of the app becomes a marker:
- * resolved, a cross-stack reference is an `Fn::GetStackOutput` or `Fn::ImportValue` that no longer says
- * which resource it designates. Pseudo parameters (whose target is a stack) resolve as usual.
- */
-class TargetMarkingResolver extends DefaultTokenResolver {
-  public readonly targets: Target[] = [];
-
-  constructor() {
-    super(new JoinConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    if (t instanceof Reference && t.target instanceof CfnElement) {
-      this.targets.push({ element: t.target, attribute: t.displayName === 'Ref' ? 'Ref' : t.displayName });
-      return `${MARK}${this.targets.length - 1}${MARK}`;
-    }
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
 
 /** What a value designates: a resource or parameter of the app, or a literal text. */
 export type Designation = { readonly target: Target } | { readonly text: string };
@@ -91,17 +36,16 @@ export class RenderedResource {
   private readonly targets: readonly Target[];
 
   constructor(public readonly node: CfnResource) {
-    const resolver = new TargetMarkingResolver();
-    const cfn = Tokenization.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), {
-      scope: node,
-      resolver,
-    }) as { Resources?: Record<string, { Properties?: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string }> };
-    const resources = Object.values(cfn.Resources ?? {});
-    if (resources.length !== 1) throw new Error(`${node.node.path}: expected one rendered resource, found ${resources.length}`);
-    this.properties = resources[0].Properties ?? {};
-    this.deletionPolicy = resources[0].DeletionPolicy;
-    this.updateReplacePolicy = resources[0].UpdateReplacePolicy;
-    this.targets = resolver.targets;
+    // A reference to an element of the app (a resource or a parameter, in any stack) becomes a marker: resolved,
+    // a cross-stack reference is an `Fn::GetStackOutput` or `Fn::ImportValue` that no longer says what it
+    // designates. Pseudo parameters (whose target is a stack) resolve as usual.
+    const { resource, targets } = renderedIndexed(node, (t) =>
+      t.target instanceof CfnElement ? { element: t.target, attribute: t.displayName === 'Ref' ? 'Ref' : t.displayName } : undefined,
+    );
+    this.properties = resource.Properties ?? {};
+    this.deletionPolicy = resource.DeletionPolicy;
+    this.updateReplacePolicy = resource.UpdateReplacePolicy;
+    this.targets = targets;
   }
 
   /**

@@ -1,17 +1,7 @@
-import {
-  CfnResource,
-  DefaultTokenResolver,
-  Reference,
-  Stack,
-  Tokenization,
-  type IFragmentConcatenator,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { asList, get, isIntrinsic, literalBoolean, literalText, UnresolvableValueError } from '../util';
+import { asList, get, isIntrinsic, literalBoolean, literalText, renderedMarked, UnresolvableValueError, type ReferenceMarker } from '../util';
 
 /*
  * Cross-resource helpers of the LOG rules: which resource of the app a property refers to, whatever
@@ -56,54 +46,14 @@ export function onlyReference(text: string): ResourceReference | undefined {
   return found.length === 1 && text === `${REF}${found[0].path}${ATTR}${found[0].attribute}${REF}` ? found[0] : undefined;
 }
 
-function joinParts(value: unknown): unknown[] {
-  const join = get(value, 'Fn::Join');
-  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) return join[1];
-  return [value];
-}
-
-/**
- * Joins string fragments as CloudFormation would (`Fn::Join` with an empty delimiter), merging adjacent
- * literals, so that a marker next to literal text stays one string.
- */
-class JoinConcat implements IFragmentConcatenator {
-  public join(left: unknown, right: unknown): unknown {
-    if (left === undefined) return right;
-    if (right === undefined) return left;
-    const parts: unknown[] = [];
-    for (const part of [...joinParts(left), ...joinParts(right)]) {
-      const last = parts[parts.length - 1];
-      if (typeof part === 'string' && typeof last === 'string') parts[parts.length - 1] = last + part;
-      else parts.push(part);
-    }
-    return parts.length === 1 && typeof parts[0] === 'string' ? parts[0] : { 'Fn::Join': ['', parts] };
-  }
-}
-
-class ReferenceMarkingResolver extends DefaultTokenResolver {
-  constructor() {
-    super(new JoinConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    // Pseudo parameters are references whose target is a stack: they resolve as usual.
-    if (t instanceof Reference && t.target instanceof CfnResource) return referenceMarker(t.target, t.displayName);
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
-
 /**
  * The CloudFormation properties of a resource, as `properties(node)` renders them (overrides and tags
  * applied), except that references to resources are markers (see `referencesIn`).
  */
 export function markedProperties(node: CfnResource): Record<string, unknown> {
-  const template = Tokenization.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), {
-    scope: node,
-    resolver: new ReferenceMarkingResolver(),
-  }) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
-  const resources = Object.values(template.Resources ?? {});
-  if (resources.length !== 1) throw new Error(`${node.node.path}: expected one rendered resource, found ${resources.length}`);
-  return resources[0].Properties ?? {};
+  // Pseudo parameters are references whose target is a stack: they resolve as usual.
+  const marker: ReferenceMarker = (t) => (t.target instanceof CfnResource ? referenceMarker(t.target, t.displayName) : undefined);
+  return renderedMarked(node, marker).Properties ?? {};
 }
 
 /** The resource of `stack` whose logical id is `logicalId`, if any. */

@@ -1,17 +1,7 @@
-import {
-  CfnResource,
-  DefaultTokenResolver,
-  Reference,
-  Stack,
-  Tokenization,
-  type IFragmentConcatenator,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { asList, isTrue, literalText, properties, UnresolvableValueError } from '../util';
+import { asList, isTrue, literalText, properties, renderedMarked, UnresolvableValueError, type ReferenceMarker } from '../util';
 
 /**
  * Shared reading of the app for the NET rules: which resource of the app a value refers to, and how a
@@ -32,42 +22,10 @@ export interface ResourceRef {
   readonly attribute: string;
 }
 
-/** Concatenates like CloudFormation: strings stay strings, anything else makes a `Fn::Join`. */
-class JoinConcat implements IFragmentConcatenator {
-  public join(left: unknown, right: unknown): unknown {
-    if (left === undefined) return right;
-    if (right === undefined) return left;
-    if (typeof left === 'string' && typeof right === 'string') return left + right;
-    const parts: unknown[] = [];
-    for (const part of [...joinParts(left), ...joinParts(right)]) {
-      const last = parts[parts.length - 1];
-      if (typeof part === 'string' && typeof last === 'string') parts[parts.length - 1] = last + part;
-      else parts.push(part);
-    }
-    return { 'Fn::Join': ['', parts] };
-  }
-}
-
-function joinParts(value: unknown): unknown[] {
-  const join = (value as Record<string, unknown> | null)?.['Fn::Join'];
-  if (Array.isArray(join) && join[0] === '' && Array.isArray(join[1])) return join[1];
-  return [value];
-}
-
-/** Resolves like synth, except that a reference to a resource of the app becomes a marker naming it. */
-class MarkingResolver extends DefaultTokenResolver {
-  constructor() {
-    super(new JoinConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    // Pseudo parameters are references too (target: the stack, name `AWS::...`): they resolve as usual.
-    if (t instanceof Reference && CfnResource.isCfnResource(t.target) && !t.displayName.includes('::')) {
-      return `${MARK}${t.target.node.path}${SEP}${t.displayName}${MARK}`;
-    }
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
+/** A reference to a resource of the app becomes a marker naming it and the attribute read. */
+const markResource: ReferenceMarker = (t) =>
+  // Pseudo parameters are references too (target: the stack, name `AWS::...`): they resolve as usual.
+  CfnResource.isCfnResource(t.target) && !t.displayName.includes('::') ? `${MARK}${t.target.node.path}${SEP}${t.displayName}${MARK}` : undefined;
 
 /**
  * The CloudFormation resources of an app, read once per rule evaluation (`AppIndex.cache`), with their
@@ -116,12 +74,7 @@ export class AppIndex {
     let found = this.rendered.get(node);
     if (!found) {
       try {
-        const cfn = Tokenization.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), {
-          scope: node,
-          resolver: new MarkingResolver(),
-        }) as { Resources?: Record<string, { Properties?: Record<string, unknown> }> };
-        const resources = Object.values(cfn.Resources ?? {});
-        found = resources.length === 1 ? (resources[0].Properties ?? {}) : properties(node);
+        found = renderedMarked(node, markResource).Properties ?? {};
       } catch {
         found = properties(node);
       }

@@ -1,43 +1,11 @@
-import {
-  CfnResource,
-  DefaultTokenResolver,
-  Reference,
-  StringConcat,
-  Token,
-  Tokenization,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { CfnResource, StringConcat, Token } from 'aws-cdk-lib';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { GLOBAL_SERVICE_ACTIONS } from '../../guardrails/region-deny';
 import { defineRule, type HdsCheckOptions, type RuleFunction } from '../rule';
-import { get, literalText, rendered, statements, UnresolvableValueError } from '../util';
+import { get, INDEX_MARK, literalText, rendered, renderedIndexed, statements, UnresolvableValueError } from '../util';
 
-/** Delimits the index of a referenced construct inside a resolved value. */
-const MARK = '\u0001';
-
-/**
- * Resolves like synth, except that a reference to a resource (a `Ref` or `Fn::GetAtt`, in this stack or
- * another one) becomes a marker naming the construct it points to: resolved, it would be a CloudFormation
- * expression (or a cross-stack import) that no longer says which policy it is.
- */
-class ReferenceMarkingResolver extends DefaultTokenResolver {
-  public readonly targets: IConstruct[] = [];
-
-  constructor() {
-    super(new StringConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    if (t instanceof Reference) {
-      this.targets.push(t.target);
-      return `${MARK}${this.targets.length - 1}${MARK}`;
-    }
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
+const MARK = INDEX_MARK;
 
 const MANAGED_POLICY = 'AWS::IAM::ManagedPolicy';
 
@@ -45,21 +13,18 @@ const MANAGED_POLICY = 'AWS::IAM::ManagedPolicy';
 type Boundary = { readonly policy: CfnResource } | { readonly unknown: unknown } | undefined;
 
 function boundaryOf(role: CfnResource): Boundary {
-  const resolver = new ReferenceMarkingResolver();
-  const template = Tokenization.resolve((role as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), {
-    scope: role,
-    resolver,
-  }) as { Resources?: Record<string, unknown> };
-  const [resource] = Object.values(template.Resources ?? {});
+  // A reference to a construct (a `Ref` or `Fn::GetAtt`, in this stack or another one) becomes a marker: resolved,
+  // it would be an expression (or a cross-stack import) that no longer says which policy it is.
+  const { resource, targets } = renderedIndexed(role, (t) => t.target, new StringConcat());
   const value = get(resource, 'Properties', 'PermissionsBoundary');
   if (value === undefined) return undefined;
   if (typeof value === 'string') {
     const whole = new RegExp(`^${MARK}(\\d+)${MARK}$`).exec(value);
     if (whole) {
-      const target = resolver.targets[Number(whole[1])];
+      const target = targets[Number(whole[1])];
       return CfnResource.isCfnResource(target) && target.cfnResourceType === MANAGED_POLICY ? { policy: target } : { unknown: target.node.path };
     }
-    if (value.includes(MARK)) return { unknown: value.replace(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'), (_m, i: string) => `<${resolver.targets[Number(i)].node.path}>`) };
+    if (value.includes(MARK)) return { unknown: value.replace(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'), (_m, i: string) => `<${targets[Number(i)].node.path}>`) };
   }
   // An ARN spelled out (CDK's `PermissionsBoundary.fromName`, a foreign template): a policy of the app if its name matches.
   let arn: string;

@@ -1,19 +1,9 @@
-import {
-  CfnResource,
-  DefaultTokenResolver,
-  Reference,
-  Stack,
-  StringConcat,
-  Tokenization,
-  type IPostProcessor,
-  type IResolvable,
-  type IResolveContext,
-} from 'aws-cdk-lib';
+import { CfnResource, Stack, StringConcat } from 'aws-cdk-lib';
 import { NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { HDS_EEA_REGIONS } from '../../regions';
 import type { HdsCheckOptions } from '../rule';
-import { isIntrinsic, UnresolvableValueError, literalText, regionOf, stackRegion } from '../util';
+import { INDEX_MARK, isIntrinsic, literalText, regionOf, renderedIndexed, stackRegion, UnresolvableValueError } from '../util';
 
 /**
  * Shared by the RES rules (RES-01, RES-02): which regions are allowed, and where a destination lives when
@@ -44,30 +34,7 @@ export function field(value: unknown, path: readonly (string | number)[], what: 
   return current;
 }
 
-/** Delimits the index of a referenced construct in a rendering made by `referencesOf`. */
-const MARK = '\u0001';
-
-/**
- * Resolves like synth, except that a reference to a construct (`bucket.bucketArn`, a `GetAtt` read from an
- * included template, a cross-stack or cross-region reference, an ARN that CDK builds from a physical name
- * across environments) becomes a marker for the construct it targets: resolved, a reference is a
- * CloudFormation expression (or an import) that no longer says which resource it designates.
- */
-class ReferenceCollector extends DefaultTokenResolver {
-  public readonly targets: IConstruct[] = [];
-
-  constructor() {
-    super(new StringConcat());
-  }
-
-  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
-    if (t instanceof Reference) {
-      this.targets.push(t.target);
-      return `${MARK}${this.targets.length - 1}${MARK}`;
-    }
-    return super.resolveToken(t, context, postProcessor);
-  }
-}
+const MARK = INDEX_MARK;
 
 /** The constructs that the value at a path of a resource's properties refers to. */
 export type ReferencesAt = (path: readonly (string | number)[]) => CfnResource[];
@@ -77,18 +44,17 @@ export type ReferencesAt = (path: readonly (string | number)[]) => CfnResource[]
  * resources the value at a path of its Properties (the same path as in `properties(node)`) refers to.
  */
 export function referencesOf(node: CfnResource): ReferencesAt {
-  const collector = new ReferenceCollector();
-  const template = Tokenization.resolve((node as unknown as { _toCloudFormation(): unknown })._toCloudFormation(), {
-    scope: node,
-    resolver: collector,
-  }) as { Resources?: Record<string, { Properties?: unknown }> };
-  const marked = Object.values(template.Resources ?? {})[0]?.Properties;
+  // A reference to a construct (`bucket.bucketArn`, a `GetAtt` read from an included template, a cross-stack or
+  // cross-region reference, an ARN that CDK builds from a physical name across environments) becomes a marker:
+  // resolved, it is an expression (or an import) that no longer says which resource it designates.
+  const { resource, targets } = renderedIndexed(node, (t) => t.target, new StringConcat());
+  const marked = resource.Properties;
   return (path) => {
     const found = new Set<CfnResource>();
     const visit = (value: unknown): void => {
       if (typeof value === 'string') {
         for (const match of value.matchAll(new RegExp(`${MARK}(\\d+)${MARK}`, 'g'))) {
-          const target = collector.targets[Number(match[1])];
+          const target = targets[Number(match[1])];
           if (CfnResource.isCfnResource(target)) found.add(target);
         }
       } else if (Array.isArray(value)) {
