@@ -119,14 +119,25 @@ export class PlatformKeys extends Construct {
       }),
     );
 
-    // Alarms and EventBridge rules publish to the encrypted alert topic and dead-letter queues.
+    // Alarms and EventBridge rules publish to the encrypted alert topic, and EventBridge to its dead-letter
+    // queues. Scoped by the encryption context SNS and SQS send (this account's topics and queues in this
+    // region), not by aws:SourceAccount, which these service calls do not always carry.
     this.logs.addToResourcePolicy(
       new iam.PolicyStatement({
-        sid: 'AlarmsAndEventsPublishToEncryptedTopicsAndQueues',
+        sid: 'AlarmsAndEventsPublishToEncryptedTopics',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com'), new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+        conditions: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:${stack.partition}:sns:${stack.region}:${stack.account}:*` } },
+      }),
+    );
+    this.logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventsSendToEncryptedDeadLetterQueues',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringLike: { 'kms:EncryptionContext:aws:sqs:arn': `arn:${stack.partition}:sqs:${stack.region}:${stack.account}:*` } },
       }),
     );
 

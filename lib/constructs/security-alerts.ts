@@ -1,9 +1,8 @@
-import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -324,30 +323,6 @@ export class SecurityAlerts extends Construct {
         `[IAM-02] IAM ${field('$.detail.eventName')} by ${caller}, account ${field('$.account')}. ` +
           `What to do: compare with the planned changes; if unknown, it is an incident: ${incident}#en-triage.`,
         ['IAM-02'],
-      );
-    }
-
-    // CloudWatch publishes alarm notifications as the alarm: with a topic policy in place, it needs a
-    // statement of its own (the key's policy already lets it use the logs key).
-    const topicStack = Stack.of(props.topic);
-    const { statementAdded } = props.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchAlarmsOfThisAccountPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [props.topic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': topicStack.account },
-          ArnLike: {
-            'aws:SourceArn': `arn:${topicStack.partition}:cloudwatch:${topicStack.region}:${topicStack.account}:alarm:*`,
-          },
-        },
-      }),
-    );
-    if (!statementAdded) {
-      Annotations.of(this).addWarningV2(
-        'hds:security-alerts-topic-policy',
-        "The alert topic is imported: its policy must allow cloudwatch.amazonaws.com sns:Publish for this account's alarms, or the alarms' notifications are refused (DET-03). Pass the AlertTopic's topic, or add that statement to the topic's policy",
       );
     }
 

@@ -43,7 +43,20 @@ describe('AlertTopic (DET-03)', () => {
     expect(['*', { AWS: '*' }]).toContainEqual(tlsDenies[0].Principal);
     expect(tlsDenies[0].Resource).toEqual({ Ref: topicId });
     expect([tlsDenies[0].Action].flat()).toContain('sns:Publish');
-    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+    // The one Allow: this account's CloudWatch alarms publish (the TLS-only policy replaced SNS's default one).
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
+      {
+        Sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: topicId },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111111111111' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-3:111111111111:alarm:*' },
+        },
+      },
+    ]);
   });
 });
 

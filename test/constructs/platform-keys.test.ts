@@ -190,6 +190,25 @@ describe('PlatformKeys (ENC-01)', () => {
     });
   });
 
+  // DET-03: alarms and EventBridge rules reach the encrypted alert topic (and EventBridge its dead-letter queues),
+  // scoped by the encryption context of this account's topics and queues.
+  test('the logs key lets alarms and EventBridge publish to this account\'s encrypted topics and queues only', () => {
+    const statements = keys['alias/hds/logs'].Properties.KeyPolicy.Statement;
+    expect(statementBySid(keys['alias/hds/logs'], 'AlarmsAndEventsPublishToEncryptedTopics')).toMatchObject({
+      Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+      Condition: { StringLike: { 'kms:EncryptionContext:aws:sns:topicArn': `arn:aws:sns:${REGION}:${ACCOUNT}:*` } },
+    });
+    expect(statementBySid(keys['alias/hds/logs'], 'EventsSendToEncryptedDeadLetterQueues')).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Condition: { StringLike: { 'kms:EncryptionContext:aws:sqs:arn': `arn:aws:sqs:${REGION}:${ACCOUNT}:*` } },
+    });
+    // No other statement admits them (an unscoped one would widen the key).
+    const others = statements.filter(
+      (s) => JSON.stringify(s.Principal).match(/cloudwatch\.amazonaws|events\.amazonaws/) && !['AlarmsAndEventsPublishToEncryptedTopics', 'EventsSendToEncryptedDeadLetterQueues'].includes(s.Sid ?? ''),
+    );
+    expect(others).toEqual([]);
+  });
+
   // DET-01: the detector (ThreatDetection) is in another stack, so the statement names detectors by pattern.
   test('the logs key lets GuardDuty encrypt exported findings, for detectors of this account and region only', () => {
     const guardDuty = allStatements(template).filter(

@@ -1,7 +1,6 @@
 import { RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
 import { DEFAULT_BREAK_GLASS_ROLE_ARN_PATTERN } from '../../policies/guardrails';
 import { AlertTopic } from '../../lib/constructs/alert-topic';
 import { PlatformKeys } from '../../lib/constructs/platform-keys';
@@ -363,14 +362,6 @@ describe('SecurityAlerts options', () => {
       detail: { eventSource: ['iam.amazonaws.com'], eventName: [...IAM_POLICY_EVENTS] },
     });
     expect(messageOf('iamPolicyChanges').startsWith('[IAM-02]')).toBe(true);
-  });
-
-  test('warns when the topic is imported: its policy cannot be given the alarms statement', () => {
-    const stack = testStack();
-    const { keys, trailLogGroup } = platform(stack);
-    const topic = sns.Topic.fromTopicArn(stack, 'Imported', 'arn:aws:sns:eu-west-3:111111111111:alerts');
-    new SecurityAlerts(stack, 'SecurityAlerts', { topic, trailLogGroup, keys: [keys.data] });
-    Annotations.fromStack(stack).hasWarning('/TestStack/SecurityAlerts', Match.stringLikeRegexp('alert topic is imported'));
   });
 
   test.each([0, 0.5, 9, 10, Number.NaN])('refuses guardDutyMinSeverity %p', (severity) => {
