@@ -3,6 +3,7 @@
  *
  *   npm run mutation                 # every rule of policies/rules/
  *   npm run mutation -- bak data     # only these areas
+ *   npm run mutation -- bak/vaults   # only this rule file (area/file, .ts optional)
  *
  * Why per rule: most fixtures run the whole pack, so with Stryker's "related tests" every mutant of a
  * shared file would re-run nearly every fixture (a three-area run was estimated at about 70 hours on two
@@ -20,7 +21,11 @@ import * as path from 'node:path';
 const ROOT = path.resolve(__dirname, '..');
 const RULES = path.join(ROOT, 'policies', 'rules');
 const FIXTURES = path.join(ROOT, 'test', 'policies', 'rules');
-const areas = process.argv.slice(2);
+const selectors = process.argv.slice(2);
+const areas = selectors.map((s) => s.split('/')[0]);
+/** Rule files asked for by name (`area/file`); an area asked for alone selects all its files. */
+const selected = (area: string, file: string) =>
+  selectors.length === 0 || selectors.includes(area) || selectors.some((s) => s.replace(/\.ts$/, '') === `${area}/${file.replace(/\.ts$/, '')}`);
 
 /**
  * Rule files whose fixtures are not named after them (paths under policies/rules -> fixture files). A
@@ -46,7 +51,7 @@ function ruleFiles(): { file: string; fixtures: readonly string[] }[] {
   for (const area of fs.readdirSync(RULES).filter((d) => fs.statSync(path.join(RULES, d)).isDirectory()).sort()) {
     if (areas.length > 0 && !areas.includes(area)) continue;
     for (const file of fs.readdirSync(path.join(RULES, area)).sort()) {
-      if (!file.endsWith('.ts') || ['index.ts', 'support.ts'].includes(file)) continue;
+      if (!file.endsWith('.ts') || ['index.ts', 'support.ts'].includes(file) || !selected(area, file)) continue;
       const stem = file.replace(/\.ts$/, '');
       const named = fixtureFiles.find((f) => f.endsWith(`-${stem}.test.ts`) && f.startsWith(area));
       const fixtures = FIXTURES_OF[`${area}/${file}`] ?? (named ? [named] : []);

@@ -1,10 +1,10 @@
-import { Duration, Stack, Token, type App } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Token, type App } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { LockedBackupVault, PlatformBackup, type VaultLockSettings } from '../../../lib/constructs/platform-backup';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-BAK01-PlanRetentionWithinLock';
 const PLAN = 'TestStack/Plan/Resource';
@@ -138,6 +138,34 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F8: the vault in another stack (cross-stack reference), a rule keeping 7 days', () => {
     expectNonCompliant(RULE, (stack, app) => plan(stack, lockedVault(new Stack(app, 'VaultStack', { env: ENV })), 7), [PLAN]);
   });
+
+  it('F10: a copy action, to a second vault of the app named by reference, keeps copies 7 days where its lock wants 35', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const p = plan(stack, lockedVault(stack), 35);
+        p.addRule(
+          new backup.BackupPlanRule({
+            ruleName: 'copied',
+            deleteAfter: Duration.days(35),
+            copyActions: [{ destinationBackupVault: lockedVault(stack, 'second', LOCK, 'Second'), deleteAfter: Duration.days(7) }],
+          }),
+        );
+      },
+      [PLAN],
+    );
+  });
+
+  it('F9: a raw plan keeping recovery points 0 days, in a vault locked for at least 35 and no maximum', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        new backup.BackupVault(stack, 'Vault', { backupVaultName: 'vault', lockConfiguration: { minRetention: Duration.days(35) } });
+        rawPlan(stack, { lifecycle: { deleteAfterDays: 0 } });
+      },
+      ['TestStack/RawPlan'],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -185,9 +213,147 @@ describe(`${RULE}: passing fixtures`, () => {
       }),
     );
   });
+
+  it('P7: a raw plan keeping recovery points forever (DeleteAfterDays -1), in a vault with a minimum and no maximum', () => {
+    expectCompliant(RULE, (stack) => {
+      new backup.BackupVault(stack, 'Vault', { backupVaultName: 'vault', lockConfiguration: { minRetention: Duration.days(35) } });
+      rawPlan(stack, { lifecycle: { deleteAfterDays: -1 } });
+    });
+  });
+
+  it('P9: a copy action to a second vault of the app named by reference, within its bounds', () => {
+    expectCompliant(RULE, (stack) => {
+      const p = plan(stack, lockedVault(stack), 35);
+      p.addRule(
+        new backup.BackupPlanRule({
+          ruleName: 'copied',
+          deleteAfter: Duration.days(35),
+          copyActions: [{ destinationBackupVault: lockedVault(stack, 'second', LOCK, 'Second'), deleteAfter: Duration.days(35) }],
+        }),
+      );
+    });
+  });
+
+  it('P10: a copy by ARN to a vault of the app, next to a vault without a literal name', () => {
+    expectCompliant(RULE, (stack, app) => {
+      lockedVault(copyStack(app), 'copy-vault');
+      new backup.BackupVault(stack, 'Unnamed', { backupVaultName: parameter(stack, 'VaultName').valueAsString });
+      platformBackup(stack, { destinationVaultArn: COPY_ARN, retentionDays: 35 });
+    });
+  });
+
+  it('P8: a copy action without a lifecycle inherits 35 days, within the copy vault bounds of 7..100', () => {
+    expectCompliant(RULE, (stack, app) => {
+      lockedVault(copyStack(app), 'copy-vault', { minRetentionDays: 7, maxRetentionDays: 100 });
+      const p = plan(stack, lockedVault(stack));
+      p.addRule(
+        new backup.BackupPlanRule({
+          ruleName: 'copied',
+          deleteAfter: Duration.days(35),
+          copyActions: [{ destinationBackupVault: backup.BackupVault.fromBackupVaultArn(stack, 'Dest', COPY_ARN) }],
+        }),
+      );
+    });
+  });
 });
 
+/** Raw plans the rule cannot evaluate, each with the reason the verbose pack must give. */
+const UNEVALUABLE: [string, FixtureBuilder, RegExp][] = [
+  ['a vault not in the app', (stack) => rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } }), /RawPlan BackupPlanRule\[0\]\.TargetBackupVault \(not a backup vault of the app\)/],
+  [
+    'DeleteAfterDays from a parameter',
+    (stack) => {
+      lockedVault(stack);
+      rawPlan(stack, { lifecycle: { deleteAfterDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) } });
+    },
+    /RawPlan BackupPlanRule\[0\]\.Lifecycle\.DeleteAfterDays cannot be evaluated/,
+  ],
+  [
+    'a copy to a vault not in the app',
+    (stack) => {
+      lockedVault(stack);
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 }, copyActions: [{ destinationBackupVaultArn: COPY_ARN }] });
+    },
+    /RawPlan BackupPlanRule\[0\]\.CopyActions\[0\]\.DestinationBackupVaultArn \(not a backup vault of the app\)/,
+  ],
+  [
+    'a copy whose DeleteAfterDays comes from a parameter',
+    (stack) => {
+      lockedVault(stack);
+      rawPlan(stack, {
+        lifecycle: { deleteAfterDays: 35 },
+        copyActions: [{ destinationBackupVaultArn: 'arn:aws:backup:eu-west-3:111111111111:backup-vault:vault', lifecycle: { deleteAfterDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) } }],
+      });
+    },
+    /RawPlan BackupPlanRule\[0\]\.CopyActions\[0\]\.Lifecycle\.DeleteAfterDays cannot be evaluated/,
+  ],
+  [
+    'copy actions chosen at deploy time (Fn::If)',
+    (stack) => {
+      lockedVault(stack);
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 }, copyActions: Fn.conditionIf('Copy', [], []) });
+    },
+    /RawPlan BackupPlanRule\[0\]\.CopyActions cannot be evaluated/,
+  ],
+  [
+    "the vault's MinRetentionDays from a parameter",
+    (stack) => {
+      new backup.CfnBackupVault(stack, 'Vault', { backupVaultName: 'vault', lockConfiguration: { minRetentionDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) } });
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } });
+    },
+    /TestStack\/Vault LockConfiguration\.MinRetentionDays cannot be evaluated/,
+  ],
+  [
+    "the vault's MaxRetentionDays from a parameter",
+    (stack) => {
+      new backup.CfnBackupVault(stack, 'Vault', {
+        backupVaultName: 'vault',
+        lockConfiguration: { minRetentionDays: 7, maxRetentionDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) },
+      });
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } });
+    },
+    /TestStack\/Vault LockConfiguration\.MaxRetentionDays cannot be evaluated/,
+  ],
+  [
+    'a vault name the app does not have, next to a vault it has',
+    (stack) => {
+      lockedVault(stack, 'other');
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } });
+    },
+    /RawPlan BackupPlanRule\[0\]\.TargetBackupVault \(not a backup vault of the app\)/,
+  ],
+  [
+    'the vault name of a vault of the app in another region',
+    (stack, app) => {
+      lockedVault(copyStack(app), 'vault');
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } });
+    },
+    /RawPlan BackupPlanRule\[0\]\.TargetBackupVault \(not a backup vault of the app\)/,
+  ],
+  [
+    'the vault name of a vault of the app in another account',
+    (stack, app) => {
+      lockedVault(new Stack(app, 'OtherAccount', { env: { ...ENV, account: '222222222222' } }), 'vault');
+      rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } });
+    },
+    /RawPlan BackupPlanRule\[0\]\.TargetBackupVault \(not a backup vault of the app\)/,
+  ],
+  [
+    'plan rules chosen at deploy time (Fn::If)',
+    (stack) => {
+      lockedVault(stack);
+      new backup.CfnBackupPlan(stack, 'RawPlan', { backupPlan: { backupPlanName: 'raw', backupPlanRule: Fn.conditionIf('Rules', [], []) } });
+    },
+    /RawPlan BackupPlanRule cannot be evaluated/,
+  ],
+];
+
 describe(`${RULE}: values that cannot be evaluated`, () => {
+  it.each(UNEVALUABLE)('E4: %s: could not be evaluated, and the verbose pack says where', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, ['TestStack/RawPlan']);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
+  });
+
   it('E1: a plan targeting a vault that is not in the app (its lock cannot be read)', () => {
     expectEvaluationErrors(RULE, (stack) => rawPlan(stack, { lifecycle: { deleteAfterDays: 35 } }), ['TestStack/RawPlan']);
   });

@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Token, type Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Token, type Stack } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { LockedBackupVault } from '../../../lib/constructs/platform-backup';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-BAK01-VaultLocked';
 const VAULT = 'TestStack/Vault';
@@ -149,6 +149,18 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Foreign/Vault'],
     );
   });
+
+  it('F16: a lock with a minimum retention of 0 days', () => {
+    expectNonCompliant(RULE, (stack) => rawVault(stack, { lockConfiguration: { minRetentionDays: 0 } }), [VAULT]);
+  });
+
+  it('F17: the Deny names the recovery points with a wrongly cased ARN (ARNs are case-sensitive)', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => rawVault(stack, { accessPolicy: policy({ ...DENY, Resource: 'arn:aws:backup:eu-west-3:111111111111:RECOVERY-POINT:*' }) }),
+      [VAULT],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -197,6 +209,16 @@ describe(`${RULE}: passing fixtures`, () => {
     );
   });
 
+  it('P7: a lock with a minimum retention of 1 day', () => {
+    expectCompliant(RULE, (stack) => rawVault(stack, { lockConfiguration: { minRetentionDays: 1 } }));
+  });
+
+  it('P8: the Deny lists one recovery point and every resource', () => {
+    expectCompliant(RULE, (stack) =>
+      rawVault(stack, { accessPolicy: policy({ ...DENY, Resource: ['arn:aws:backup:eu-west-3:111111111111:recovery-point:rp-1', '*'] }) }),
+    );
+  });
+
   it('P6: a resource that is not a vault is not judged', () => {
     expectCompliant(RULE, (stack) => new sns.Topic(stack, 'Topic'));
   });
@@ -214,5 +236,32 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
 
   it('E2: an access policy Effect chosen by a parameter', () => {
     expectEvaluationErrors(RULE, (stack) => rawVault(stack, { accessPolicy: policy({ ...DENY, Effect: parameter(stack).valueAsString }) }), [VAULT]);
+  });
+
+  it.each<[string, FixtureBuilder, RegExp]>([
+    [
+      'MinRetentionDays',
+      (stack) => rawVault(stack, { lockConfiguration: { minRetentionDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) } }),
+      /TestStack\/Vault LockConfiguration\.MinRetentionDays cannot be evaluated/,
+    ],
+    [
+      'MaxRetentionDays',
+      (stack) => rawVault(stack, { lockConfiguration: { minRetentionDays: 7, maxRetentionDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) } }),
+      /TestStack\/Vault LockConfiguration\.MaxRetentionDays cannot be evaluated/,
+    ],
+    [
+      'ChangeableForDays',
+      (stack) => rawVault(stack, { lockConfiguration: { minRetentionDays: 7, changeableForDays: Token.asNumber(parameter(stack, 'Days', 'Number').value) } }),
+      /TestStack\/Vault LockConfiguration\.ChangeableForDays cannot be evaluated/,
+    ],
+    ['the access policy', (stack) => rawVault(stack, { accessPolicy: Fn.conditionIf('Locked', policy(DENY), policy(DENY)) }), /TestStack\/Vault AccessPolicy cannot be evaluated/],
+    [
+      'the Resource of the Deny',
+      (stack) => rawVault(stack, { accessPolicy: policy({ ...DENY, Resource: parameter(stack).valueAsString }) }),
+      /TestStack\/Vault AccessPolicy Resource cannot be evaluated/,
+    ],
+  ])('E3: %s from a template parameter or a condition: could not be evaluated, and the verbose pack says where', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, [VAULT]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 });

@@ -1,4 +1,4 @@
-import { Stack, Tags, type App } from 'aws-cdk-lib';
+import { Fn, Stack, Tags, Token, type App } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -7,9 +7,15 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { expectCompliant, expectFindings, type FixtureBuilder } from '../support';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-BAK02-BackupCoverage';
+const TABLE = {
+  keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+  attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+  billingMode: 'PAY_PER_REQUEST',
+};
 const ENV = { account: '111111111111', region: 'eu-west-3' };
 const ROLE = 'arn:aws:iam::111111111111:role/backup';
 
@@ -24,12 +30,40 @@ function planSelectingTag(scope: Construct, key = 'hds:backup', value = 'true'):
 function rawSelection(
   stack: Stack,
   selection: Omit<backup.CfnBackupSelection.BackupSelectionResourceTypeProperty, 'iamRoleArn' | 'selectionName'>,
+  id = 'Selection',
 ): void {
-  const plan = backup.BackupPlan.daily35DayRetention(stack, 'Plan');
-  new backup.CfnBackupSelection(stack, 'Selection', {
+  const plan = (stack.node.tryFindChild('Plan') as backup.BackupPlan | undefined) ?? backup.BackupPlan.daily35DayRetention(stack, 'Plan');
+  new backup.CfnBackupSelection(stack, id, {
     backupPlanId: plan.backupPlanId,
-    backupSelection: { iamRoleArn: ROLE, selectionName: 'raw', ...selection },
+    backupSelection: { iamRoleArn: ROLE, selectionName: id, ...selection },
   });
+}
+
+/** A tag condition of a raw selection (`Conditions.StringEquals` and the like). */
+function tagIs(key: string, value: string): { ConditionKey: string; ConditionValue: string } {
+  return { ConditionKey: `aws:ResourceTag/${key}`, ConditionValue: value };
+}
+
+/** A value chosen at deploy time (`Fn::If`): the rule cannot know it at synth. */
+function conditional<T>(value: T): T {
+  return Fn.conditionIf('Chosen', value, value) as unknown as T;
+}
+
+/**
+ * Selections the rule cannot evaluate, one per way (the ids say which): each covers nothing, and makes
+ * the rule throw for a resource that no evaluable selection covers.
+ */
+function unevaluableSelections(stack: Stack): void {
+  rawSelection(stack, { resources: Token.asList(conditional(['*'])) }, 'ResourcesList');
+  rawSelection(stack, { resources: [Token.asString(conditional('*'))] }, 'ResourcesEntry');
+  rawSelection(stack, { resources: ['*'], notResources: Token.asList(conditional(['arn:aws:s3:::logs'])) }, 'NotResourcesList');
+  rawSelection(stack, { listOfTags: conditional([{ conditionType: 'STRINGEQUALS', conditionKey: 'hds:backup', conditionValue: 'true' }]) }, 'TagsList');
+  rawSelection(stack, { resources: ['*'], conditions: { StringEquals: conditional([tagIs('hds:backup', 'true')]) } }, 'ConditionsList');
+  rawSelection(stack, { resources: ['*'], conditions: { StringEquals: [{ ConditionKey: 'aws:RequestTag/hds:backup', ConditionValue: 'true' }] } }, 'ConditionKey');
+  rawSelection(stack, { resources: ['*'], conditions: { StringLike: [tagIs('hds:backup', Token.asString(conditional('*')))] } }, 'ConditionValue');
+  rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGLIKE', conditionKey: 'hds:backup', conditionValue: 'true' }] }, 'TagType');
+  rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: Token.asString(conditional('hds:backup')), conditionValue: 'true' }] }, 'TagKey');
+  rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: 'hds:backup', conditionValue: Token.asString(conditional('true')) }] }, 'TagValue');
 }
 
 function tagged<T extends Construct>(construct: T, key = 'hds:backup', value = 'true'): T {
@@ -78,11 +112,11 @@ function secondStack(app: App, id: string): Stack {
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: a bucket with no tag, in an app with no backup selection', () => {
-    expectFindings(RULE, (stack) => new s3.Bucket(stack, 'Bucket'), ['TestStack/Bucket/Resource']);
+    expectNonCompliant(RULE, (stack) => new s3.Bucket(stack, 'Bucket'), ['TestStack/Bucket/Resource']);
   });
 
   it('F2: a bucket tagged hds:backup=false while the selection wants hds:backup=true', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         tagged(new s3.Bucket(stack, 'Bucket'), 'hds:backup', 'false');
@@ -93,7 +127,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F3: a bucket tagged hds:backup=true while the only selection selects another tag key', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         tagged(new s3.Bucket(stack, 'Bucket'));
@@ -104,7 +138,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F4: an untagged Aurora DB cluster (CfnDBCluster)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         cfnCluster(stack);
@@ -115,7 +149,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: an untagged standalone DB instance (CfnDBInstance with no DBClusterIdentifier)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         cfnInstance(stack, 'Instance');
@@ -126,7 +160,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F6: an untagged DynamoDB table (CfnTable)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         cfnTable(stack);
@@ -137,7 +171,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F7: an untagged EFS file system (CfnFileSystem)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         new efs.CfnFileSystem(stack, 'FileSystem', { encrypted: true });
@@ -148,7 +182,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F8: a tagged bucket, while the only selection, in another stack, selects a different tag', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack, app) => {
         tagged(new s3.Bucket(stack, 'Bucket'));
@@ -159,7 +193,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F9: an untagged DynamoDB global table (TableV2)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         new dynamodb.TableV2(stack, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } });
@@ -170,7 +204,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F10: each uncovered resource is reported on its own, the covered one is not', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         tagged(new s3.Bucket(stack, 'Covered'));
@@ -189,6 +223,72 @@ describe(`${RULE}: passing fixtures`, () => {
       tagged(new s3.Bucket(stack, 'Bucket'));
       planSelectingTag(stack);
     });
+  });
+
+  it('F11: an untagged Aurora cluster with a literal identifier (CfnDBCluster)', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', storageEncrypted: true, dbClusterIdentifier: 'patients' });
+        planSelectingTag(stack);
+      },
+      ['TestStack/Cluster'],
+    );
+  });
+
+  it('F12: an ARN pattern of another region does not cover a DynamoDB table', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        new dynamodb.CfnTable(stack, 'Table', { ...TABLE, tableName: 'Patients' });
+        rawSelection(stack, { resources: ['arn:aws:dynamodb:eu-west-1:111111111111:table/Patients'] });
+      },
+      ['TestStack/Table'],
+    );
+  });
+
+  it('F13: a dot in an ARN pattern is a dot, not any character', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        new s3.Bucket(stack, 'Bucket', { bucketName: 'health-records' });
+        rawSelection(stack, { resources: ['arn:aws:s3:::health.records'] });
+      },
+      ['TestStack/Bucket/Resource'],
+    );
+  });
+
+  it("F14: Resources ['*'] with StringEquals hds:backup=true, and a bucket tagged hds:backup=false", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        tagged(new s3.Bucket(stack, 'Bucket'), 'hds:backup', 'false');
+        rawSelection(stack, { resources: ['*'], conditions: { StringEquals: [tagIs('hds:backup', 'true')] } });
+      },
+      ['TestStack/Bucket/Resource'],
+    );
+  });
+
+  it("F15: Resources ['*'] with StringLike hds:backup=*, and a bucket without that tag", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        new s3.Bucket(stack, 'Bucket');
+        rawSelection(stack, { resources: ['*'], conditions: { StringLike: [tagIs('hds:backup', '*')] } });
+      },
+      ['TestStack/Bucket/Resource'],
+    );
+  });
+
+  it("F16: Resources ['*'] with StringNotLike hds:backup=fal*, and a bucket tagged hds:backup=false", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        tagged(new s3.Bucket(stack, 'Bucket'), 'hds:backup', 'false');
+        rawSelection(stack, { resources: ['*'], conditions: { StringNotLike: [tagIs('hds:backup', 'fal*')] } });
+      },
+      ['TestStack/Bucket/Resource'],
+    );
   });
 
   it('P2a: an untagged bucket selected by its ARN', () => {
@@ -231,7 +331,7 @@ describe(`${RULE}: passing fixtures`, () => {
   });
 
   it('P4a: a DB instance inside a cluster is not applicable; the untagged cluster itself is flagged', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         cfnInstance(stack, 'ClusterInstance', cfnCluster(stack));
@@ -242,7 +342,7 @@ describe(`${RULE}: passing fixtures`, () => {
   });
 
   it('P4b: the same with the DatabaseCluster construct: its writer instance is not flagged, the cluster is', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         auroraCluster(stack);
@@ -274,6 +374,75 @@ describe(`${RULE}: passing fixtures`, () => {
       planSelectingTag(secondStack(app, 'BackupStack'));
     });
   });
+
+  const BY_ARN_PATTERN: [string, string, FixtureBuilder][] = [
+    ['a bucket with a dot in its name', 'arn:aws:s3:::health.records', (stack) => new s3.Bucket(stack, 'Bucket', { bucketName: 'health.records' })],
+    [
+      'an Aurora cluster (RDS lower-cases identifiers)',
+      'arn:aws:rds:eu-west-3:111111111111:cluster:patients',
+      (stack) => new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', storageEncrypted: true, dbClusterIdentifier: 'Patients' }),
+    ],
+    [
+      'a standalone DB instance (RDS lower-cases identifiers)',
+      'arn:aws:rds:eu-west-3:111111111111:db:records',
+      (stack) =>
+        new rds.CfnDBInstance(stack, 'Instance', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', dbInstanceIdentifier: 'Records' }),
+    ],
+    ['a DynamoDB table (names keep their case)', 'arn:aws:dynamodb:eu-west-3:111111111111:table/Patients', (stack) => new dynamodb.CfnTable(stack, 'Table', { ...TABLE, tableName: 'Patients' })],
+    [
+      'a DynamoDB global table',
+      'arn:aws:dynamodb:eu-west-3:111111111111:table/Visits',
+      (stack) => new dynamodb.TableV2(stack, 'Table', { tableName: 'Visits', partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }),
+    ],
+    ['an EFS file system (its id is only known at deploy time)', 'arn:aws:elasticfilesystem:eu-west-3:111111111111:file-system/*', (stack) => new efs.CfnFileSystem(stack, 'FileSystem', { encrypted: true })],
+  ];
+
+  it.each(BY_ARN_PATTERN)('P8: %s, selected by the literal ARN pattern %s', (_what, pattern, build) => {
+    expectCompliant(RULE, (stack, app) => {
+      build(stack, app);
+      rawSelection(stack, { resources: [pattern] });
+    });
+  });
+
+  it('P9: tags on a raw selection (ListOfTags STRINGEQUALS), on an EFS file system', () => {
+    expectCompliant(RULE, (stack) => {
+      tagged(new efs.CfnFileSystem(stack, 'FileSystem', { encrypted: true }));
+      rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: 'hds:backup', conditionValue: 'true' }] });
+    });
+  });
+
+  it("P10: Resources ['*'] with each kind of condition, all met", () => {
+    expectCompliant(RULE, (stack) => {
+      tagged(tagged(new s3.Bucket(stack, 'Bucket')), 'hds:tier', 'gold');
+      rawSelection(stack, {
+        resources: ['*'],
+        conditions: {
+          StringEquals: [tagIs('hds:backup', 'true')],
+          StringLike: [tagIs('hds:tier', 'go*')],
+          StringNotEquals: [tagIs('hds:backup', 'false')],
+          StringNotLike: [tagIs('hds:tier', 'bro*')],
+        },
+      });
+    });
+  });
+
+  it("P11: Resources ['*'] with StringNotEquals and StringNotLike on a tag the bucket does not have", () => {
+    expectCompliant(RULE, (stack) => {
+      new s3.Bucket(stack, 'Bucket');
+      rawSelection(stack, {
+        resources: ['*'],
+        conditions: { StringNotEquals: [tagIs('hds:backup', 'false')], StringNotLike: [tagIs('hds:backup', 'fal*')] },
+      });
+    });
+  });
+
+  it('P12: a bucket in a selection that can be evaluated, next to selections that cannot', () => {
+    expectCompliant(RULE, (stack) => {
+      tagged(new s3.Bucket(stack, 'Bucket'));
+      unevaluableSelections(stack);
+      rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: 'hds:backup', conditionValue: 'true' }] });
+    });
+  });
 });
 
 /**
@@ -284,7 +453,7 @@ describe(`${RULE}: passing fixtures`, () => {
 function regression(name: string, paths: { should: string[]; was: string[] }, build: FixtureBuilder): void {
   it(`${name}: reports [${paths.should.join(', ')}] (the first version reported [${paths.was.join(', ')}])`, () => {
     expect(paths.was).not.toStrictEqual(paths.should);
-    expectFindings(RULE, build, paths.should);
+    expectNonCompliant(RULE, build, paths.should);
   });
 }
 
@@ -409,4 +578,51 @@ describe(`${RULE}: regression fixtures`, () => {
       });
     },
   );
+});
+
+describe(`${RULE}: selections that cannot be evaluated`, () => {
+  it.each([
+    ['Resources is not a list (Fn::If)', 'ResourcesList'],
+    ['a Resources entry is neither an ARN pattern nor a reference (Fn::If)', 'ResourcesEntry'],
+    ['NotResources is not a list (Fn::If)', 'NotResourcesList'],
+    ['ListOfTags is not a list (Fn::If)', 'TagsList'],
+    ['Conditions.StringEquals is not a list (Fn::If)', 'ConditionsList'],
+    ['a condition on another key than aws:ResourceTag/...', 'ConditionKey'],
+    ['a condition value chosen at deploy time (Fn::If)', 'ConditionValue'],
+    ['a ListOfTags entry of another type than STRINGEQUALS', 'TagType'],
+    ['a ListOfTags key chosen at deploy time (Fn::If)', 'TagKey'],
+    ['a ListOfTags value chosen at deploy time (Fn::If)', 'TagValue'],
+  ])('E1: the only selection cannot be evaluated (%s): the bucket could not be evaluated', (_what, id) => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => {
+        tagged(new s3.Bucket(stack, 'Bucket'));
+        unevaluableSelections(stack);
+        for (const child of stack.node.children) {
+          if (child instanceof backup.CfnBackupSelection && child.node.id !== id) stack.node.tryRemoveChild(child.node.id);
+        }
+      },
+      ['TestStack/Bucket/Resource'],
+    );
+  });
+
+  it('E2: every reason is in the description when the pack is verbose', () => {
+    const description = verboseDescription(RULE, (stack) => {
+      new s3.Bucket(stack, 'Bucket');
+      unevaluableSelections(stack);
+    });
+    for (const reason of [
+      /TestStack\/ResourcesList: Resources is not a list/,
+      /TestStack\/ResourcesEntry: resource entry .* is neither an ARN pattern nor a reference/,
+      /TestStack\/NotResourcesList: NotResources is not a list/,
+      /TestStack\/TagsList: ListOfTags is not a list/,
+      /TestStack\/ConditionsList: Conditions\.stringEquals is not a list/,
+      /TestStack\/ConditionKey: condition .* is not a literal aws:ResourceTag condition; /,
+      /TestStack\/ConditionValue: condition .* is not a literal aws:ResourceTag condition/,
+      /TestStack\/TagType: ListOfTags entry .* is not a literal STRINGEQUALS tag/,
+    ]) {
+      expect(description).toMatch(reason);
+    }
+    expect(description).toMatch(/\[BAK-02\] backup coverage could not be evaluated: /);
+  });
 });

@@ -1,6 +1,8 @@
-import { Duration, Tags, type Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as efs from 'aws-cdk-lib/aws-efs';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -9,8 +11,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { LockedBackupVault } from '../../../lib/constructs/platform-backup';
 import { RestoreTesting } from '../../../lib/constructs/restore-testing';
 import { atLeastWeekly } from '../../../policies/rules/bak/restore-tested';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { Construct } from 'constructs';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-BAK03-RestoreTested';
 const PLAN = 'TestStack/Plan/Resource';
@@ -66,6 +69,37 @@ function selection(stack: Stack, type: string, planName = 'restore_tests', id = 
     protectedResourceArns: ['*'],
   });
 }
+
+/** A backup plan with no rule (as a foreign template may declare it): it names no vault. */
+function planWithoutRules(stack: Stack): backup.CfnBackupPlan {
+  return new backup.CfnBackupPlan(stack, 'RawPlan', { backupPlan: { backupPlanName: 'raw', backupPlanRule: [] } });
+}
+
+/** A backup selection BAK-02 cannot evaluate (its Resources chosen at deploy time), on the plan of `backed`. */
+function unevaluableSelection(stack: Stack, { plan }: Backed): void {
+  new backup.CfnBackupSelection(stack, 'Unevaluable', {
+    backupPlanId: plan.backupPlanId,
+    backupSelection: { iamRoleArn: ROLE, selectionName: 'unevaluable', resources: Token.asList(Fn.conditionIf('Chosen', ['*'], ['*'])) },
+  });
+}
+
+/** Data resources of each other restore type than S3 and Aurora, tagged for backup. */
+const OTHER_TYPES: [string, string, (scope: Construct) => void][] = [
+  ['a standalone DB instance', 'RDS', (scope) => new rds.CfnDBInstance(scope, 'Instance', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20' })],
+  ['a Multi-AZ DB cluster (not Aurora)', 'RDS', (scope) => new rds.CfnDBCluster(scope, 'Cluster', { engine: 'postgres', dbClusterInstanceClass: 'db.m6gd.large' })],
+  [
+    'a DynamoDB table',
+    'DynamoDB',
+    (scope) =>
+      new dynamodb.CfnTable(scope, 'Table', {
+        keySchema: [{ attributeName: 'pk', keyType: 'HASH' }],
+        attributeDefinitions: [{ attributeName: 'pk', attributeType: 'S' }],
+        billingMode: 'PAY_PER_REQUEST',
+      }),
+  ],
+  ['a DynamoDB global table', 'DynamoDB', (scope) => new dynamodb.TableV2(scope, 'GlobalTable', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } })],
+  ['an EFS file system', 'EFS', (scope) => new efs.CfnFileSystem(scope, 'FileSystem', { encrypted: true })],
+];
 
 /** The platform's restore testing construct, on `vault`. */
 function platformRestoreTesting(stack: Stack, vault: backup.IBackupVault): RestoreTesting {
@@ -247,6 +281,135 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F10: a foreign template whose restore testing plan runs monthly', () => {
     expectNonCompliant(RULE, (stack) => includeTemplate(stack, FOREIGN('cron(0 4 1 * ? *)')), ['TestStack/Foreign/Plan']);
   });
+
+  it('F19: the restore testing plan includes, by reference, another vault of the app', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        backedUp(stack);
+        const other = new LockedBackupVault(stack, 'Other', { vaultName: 'other', key: new kms.Key(stack, 'OtherKey'), lock: { minRetentionDays: 35, maxRetentionDays: 400 } }).vault;
+        restorePlan(stack, [other.backupVaultArn]);
+        selection(stack, 'S3');
+      },
+      [PLAN],
+    );
+  });
+
+  it("F20: the restore testing plan names the plan's vault with a wrongly cased ARN (ARNs are case-sensitive)", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        backedUp(stack);
+        restorePlan(stack, ['arn:aws:backup:eu-west-3:111111111111:backup-vault:VAULT']);
+        selection(stack, 'S3');
+      },
+      [PLAN],
+    );
+  });
+
+  it('F11: buckets are backed up, only Aurora is restore-tested', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn]);
+        selection(stack, 'Aurora');
+      },
+      [PLAN],
+    );
+  });
+
+  it.each(OTHER_TYPES)('F12: %s is backed up, only S3 is restore-tested (it needs %s)', (_what, _type, data) => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const { vault } = backedUp(stack);
+        const scope = new Construct(stack, 'Data');
+        Tags.of(scope).add(TAG.key, TAG.value);
+        data(scope);
+        restorePlan(stack, [vault.backupVaultArn]);
+        selection(stack, 'S3');
+      },
+      [PLAN],
+    );
+  });
+
+  it('F13: the S3 selection names, by reference, a second restore testing plan that restores from another vault', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn]);
+        const other = restorePlan(stack, ['arn:aws:backup:eu-west-3:111111111111:backup-vault:other'], undefined, {}, 'other_tests', 'OtherPlan');
+        new backup.CfnRestoreTestingSelection(stack, 'ByRef', {
+          restoreTestingPlanName: other.ref,
+          restoreTestingSelectionName: 'by_ref',
+          protectedResourceType: 'S3',
+          iamRoleArn: ROLE,
+          protectedResourceArns: ['*'],
+        });
+      },
+      [PLAN],
+    );
+  });
+
+  it.each([
+    ['another region', { account: '111111111111', region: 'eu-west-1' }],
+    ['another account', { account: '222222222222', region: 'eu-west-3' }],
+  ])("F14: the only S3 selection names the plan's restore testing plan, but from %s", (_where, env) => {
+    expectNonCompliant(
+      RULE,
+      (stack, app) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn]);
+        selection(new Stack(app, 'Elsewhere', { env }), 'S3');
+      },
+      [PLAN],
+    );
+  });
+
+  it('F15: a plan with no data to back up yet, and no restore testing plan', () => {
+    expectNonCompliant(RULE, (stack) => backedUp(stack, {}), [PLAN]);
+  });
+
+  it('F16: a plan with no data to back up yet, and a weekly restore testing plan of its vault with no selection', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const { vault } = backedUp(stack, {});
+        restorePlan(stack, [vault.backupVaultArn]);
+      },
+      [PLAN],
+    );
+  });
+
+  it('F17: a plan with no rule (no vault), a tagged bucket, and only a monthly restore testing plan with an S3 selection', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const plan = planWithoutRules(stack);
+        Tags.of(new s3.Bucket(stack, 'Bucket')).add(TAG.key, TAG.value);
+        new backup.CfnBackupSelection(stack, 'Selection', {
+          backupPlanId: plan.attrBackupPlanId,
+          backupSelection: { iamRoleArn: ROLE, selectionName: 'tagged', listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: TAG.key, conditionValue: TAG.value }] },
+        });
+        restorePlan(stack, ['*'], 'cron(0 4 1 * ? *)');
+        selection(stack, 'S3');
+      },
+      ['TestStack/RawPlan'],
+    );
+  });
+
+  it('F18: a plan with no rule (no vault), nothing backed up, and a weekly restore testing plan with no selection', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        planWithoutRules(stack);
+        restorePlan(stack, ['*']);
+      },
+      ['TestStack/RawPlan'],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -323,6 +486,52 @@ describe(`${RULE}: passing fixtures`, () => {
   it('P8: a foreign template whose restore testing plan runs weekly from the vault of its plan', () => {
     expectCompliant(RULE, (stack) => includeTemplate(stack, FOREIGN('cron(0 4 ? * SAT *)')));
   });
+
+  it.each(OTHER_TYPES)('P9: %s is backed up and restore-tested as %s', (_what, type, data) => {
+    expectCompliant(RULE, (stack) => {
+      const { vault } = backedUp(stack, {});
+      const scope = new Construct(stack, 'Data');
+      Tags.of(scope).add(TAG.key, TAG.value);
+      data(scope);
+      restorePlan(stack, [vault.backupVaultArn]);
+      selection(stack, type);
+    });
+  });
+
+  it('P10: next to the weekly plan, restore testing plans and selections the rule cannot read, or that name no plan of the app', () => {
+    expectCompliant(RULE, (stack) => {
+      const { vault } = backedUp(stack);
+      restorePlan(stack, [vault.backupVaultArn]);
+      selection(stack, 'S3');
+      restorePlan(stack, [vault.backupVaultArn], parameter(stack, 'Schedule').valueAsString, {}, 'scheduled_tests', 'ScheduledPlan');
+      restorePlan(stack, [parameter(stack, 'Vaults').valueAsString], undefined, {}, 'vault_tests', 'VaultPlan');
+      selection(stack, 'S3', 'vault_tests', 'VaultPlanSelection');
+      selection(stack, 'S3', 'missing_tests', 'Orphan');
+    });
+  });
+
+  it('P11: a plan with no rule (no vault), a tagged bucket, and a weekly restore testing plan with an S3 selection', () => {
+    expectCompliant(RULE, (stack) => {
+      const plan = planWithoutRules(stack);
+      Tags.of(new s3.Bucket(stack, 'Bucket')).add(TAG.key, TAG.value);
+      new backup.CfnBackupSelection(stack, 'Selection', {
+        backupPlanId: plan.attrBackupPlanId,
+        backupSelection: { iamRoleArn: ROLE, selectionName: 'tagged', listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: TAG.key, conditionValue: TAG.value }] },
+      });
+      restorePlan(stack, ['*']);
+      selection(stack, 'S3');
+    });
+  });
+
+  it('P12: a bucket BAK-02 cannot judge (an unevaluable selection) is of a type that is restore-tested anyway', () => {
+    expectCompliant(RULE, (stack) => {
+      const backed = backedUp(stack);
+      new s3.Bucket(stack, 'Unjudged');
+      unevaluableSelection(stack, backed);
+      restorePlan(stack, [backed.vault.backupVaultArn]);
+      selection(stack, 'S3');
+    });
+  });
 });
 
 describe(`${RULE}: values that cannot be evaluated`, () => {
@@ -349,6 +558,101 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
       [PLAN],
     );
   });
+
+  const UNEVALUABLE: [string, FixtureBuilder, RegExp][] = [
+    [
+      'the schedule from a template parameter',
+      (stack) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn], parameter(stack).valueAsString);
+        selection(stack, 'S3');
+      },
+      /TestStack\/RestorePlan ScheduleExpression \{"Ref":"Param"\}/,
+    ],
+    [
+      'the included vaults from a template parameter',
+      (stack) => {
+        backedUp(stack);
+        restorePlan(stack, [parameter(stack).valueAsString]);
+        selection(stack, 'S3');
+      },
+      /TestStack\/RestorePlan RecoveryPointSelection\.IncludeVaults cannot be evaluated/,
+    ],
+    [
+      'the excluded vaults from a template parameter',
+      (stack) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn], undefined, { excludeVaults: [parameter(stack).valueAsString] });
+        selection(stack, 'S3');
+      },
+      /TestStack\/RestorePlan RecoveryPointSelection\.ExcludeVaults cannot be evaluated/,
+    ],
+    [
+      'the protected resource type of the only selection from a template parameter',
+      (stack) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn]);
+        selection(stack, parameter(stack).valueAsString, undefined, 'Selection');
+      },
+      /TestStack\/Selection ProtectedResourceType \{"Ref":"Param"\}/,
+    ],
+    [
+      'the plan name of a selection from a template parameter',
+      (stack) => {
+        const { vault } = backedUp(stack);
+        restorePlan(stack, [vault.backupVaultArn]);
+        selection(stack, 'S3', parameter(stack).valueAsString, 'Selection');
+      },
+      /TestStack\/Selection RestoreTestingPlanName cannot be evaluated/,
+    ],
+    [
+      'the engine of a backed-up DB cluster from a template parameter (its restore type is unknown)',
+      (stack) => {
+        const { vault } = backedUp(stack);
+        Tags.of(new rds.CfnDBCluster(stack, 'Cluster', { engine: parameter(stack).valueAsString })).add(TAG.key, TAG.value);
+        restorePlan(stack, [vault.backupVaultArn]);
+        selection(stack, 'S3');
+      },
+      /TestStack\/Cluster: TestStack\/Cluster Engine cannot be evaluated/,
+    ],
+    [
+      "the plan's vault name from a template parameter, and the restore testing plan includes vaults by ARN pattern",
+      (stack) => {
+        const vault = new backup.BackupVault(stack, 'Vault', { backupVaultName: parameter(stack).valueAsString });
+        new backup.BackupPlan(stack, 'Plan', { backupVault: vault, backupPlanRules: [new backup.BackupPlanRule({ ruleName: 'daily', deleteAfter: Duration.days(35) })] });
+        restorePlan(stack, ['arn:aws:backup:eu-west-3:111111111111:backup-vault:*']);
+        selection(stack, 'S3');
+      },
+      /name of vault TestStack\/Vault\/Resource cannot be evaluated/,
+    ],
+    [
+      'a bucket BAK-02 cannot judge while S3 is not restore-tested',
+      (stack) => {
+        const backed = backedUp(stack, { cluster: true });
+        stack.node.tryRemoveChild('Bucket');
+        new s3.Bucket(stack, 'Unjudged');
+        unevaluableSelection(stack, backed);
+        restorePlan(stack, [backed.vault.backupVaultArn]);
+        selection(stack, 'Aurora');
+      },
+      /TestStack\/Unjudged\/Resource: \[BAK-02\] backup coverage could not be evaluated/,
+    ],
+  ];
+
+  it.each(UNEVALUABLE)('E3: %s: could not be evaluated, and the verbose pack says why', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, [PLAN]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
+  });
+
+  it('E4: every reason, when there are several', () => {
+    const description = verboseDescription(RULE, (stack) => {
+      const { vault } = backedUp(stack);
+      restorePlan(stack, [vault.backupVaultArn], parameter(stack, 'Schedule').valueAsString);
+      restorePlan(stack, [parameter(stack, 'Vaults').valueAsString], undefined, {}, 'vault_tests', 'VaultPlan');
+      selection(stack, 'S3', 'vault_tests');
+    });
+    expect(description).toMatch(/ScheduleExpression \{"Ref":"Schedule"\}; TestStack\/VaultPlan RecoveryPointSelection\.IncludeVaults/);
+  });
 });
 
 describe('atLeastWeekly', () => {
@@ -366,6 +670,12 @@ describe('atLeastWeekly', () => {
     'rate(12 hours)',
     'rate(168 hours)',
     'rate(30 minutes)',
+    ' rate(1 day) ',
+    'rate(1  day)',
+    'rate( 1 day )',
+    ' cron(0 4 * * ? *)',
+    'cron( 0 4 * * ? * )',
+    'cron(0  4 * * ? *)',
   ])('%s fires at least weekly', (expression) => {
     expect(atLeastWeekly(expression)).toBe(true);
   });
@@ -385,6 +695,12 @@ describe('atLeastWeekly', () => {
     'rate(0 days)',
     'rate(1 week)',
     'at(2027-01-01T00:00:00)',
+    'xrate(1 day)',
+    'rate(1 day) x',
+    'xcron(0 4 * * ? *)',
+    'cron(0 4 * * ? *) x',
+    'cron(0 4 ? * SUN * 7)',
+    'cron(0 4 21/7 * ? *)',
   ])('%s does not', (expression) => {
     expect(atLeastWeekly(expression)).toBe(false);
   });

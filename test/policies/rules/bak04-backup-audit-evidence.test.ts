@@ -1,12 +1,12 @@
-import { Duration, Stack, type App } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type App } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { BackupAudit } from '../../../lib/constructs/backup-audit';
 import { REQUIRED_FRAMEWORK_CONTROLS } from '../../../policies/rules/bak/backup-audit-evidence';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-BAK04-BackupAuditEvidence';
 const PLAN = 'TestStack/Plan/Resource';
@@ -136,6 +136,42 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Foreign/Plan'],
     );
   });
+
+  it('F8: the report plan names, by literal ARN, a framework of another name', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        plan(stack);
+        framework(stack);
+        reportPlan(stack, ['arn:aws:backup:eu-west-3:111111111111:framework:other_hds-0a1b2c3d']);
+      },
+      [PLAN],
+    );
+  });
+
+  it('F9: the report plan names, by literal ARN, a complete framework that has no literal name', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        plan(stack);
+        new backup.CfnFramework(stack, 'Framework', { frameworkControls: REQUIRED_FRAMEWORK_CONTROLS.map((controlName) => ({ controlName })) });
+        reportPlan(stack, ['arn:aws:backup:eu-west-3:111111111111:framework:undefined-0a1b2c3d']);
+      },
+      [PLAN],
+    );
+  });
+
+  it("F10: the plan's report plan names, by literal ARN, a complete framework of another region", () => {
+    expectNonCompliant(
+      RULE,
+      (stack, app) => {
+        plan(stack);
+        framework(otherStack(app, 'eu-west-1'));
+        reportPlan(stack, ['arn:aws:backup:eu-west-1:111111111111:framework:framework_hds-0a1b2c3d']);
+      },
+      [PLAN],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -175,6 +211,25 @@ describe(`${RULE}: passing fixtures`, () => {
   it('P6: an app without a backup plan is not judged', () => {
     expectCompliant(RULE, (stack) => new backup.BackupVault(stack, 'Vault', { lockConfiguration: { minRetention: Duration.days(7) } }));
   });
+
+  it('P7: a complete framework and its report, next to a report plan whose template comes from a template parameter', () => {
+    expectCompliant(RULE, (stack, app) => {
+      plan(stack);
+      backupAudit(stack);
+      const other = otherStack(app);
+      reportPlan(other, [framework(other).attrFrameworkArn], parameter(other).valueAsString);
+    });
+  });
+
+  it('P8: a complete framework and its report, next to a framework whose controls are not known at synth', () => {
+    expectCompliant(RULE, (stack) => {
+      plan(stack);
+      backupAudit(stack);
+      new backup.CfnFramework(stack, 'Conditional', {
+        frameworkControls: Fn.conditionIf('Always', [{ controlName: 'BACKUP_RECOVERY_POINT_ENCRYPTED' }], []),
+      });
+    });
+  });
 });
 
 describe(`${RULE}: values that cannot be evaluated`, () => {
@@ -198,6 +253,40 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
         reportPlan(stack, [framework(stack).attrFrameworkArn], parameter(stack).valueAsString);
       },
       [PLAN],
+    );
+  });
+
+  it('E3: the only complete-looking framework lists its controls through Fn::If', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => {
+        plan(stack);
+        const conditional = new backup.CfnFramework(stack, 'Framework', {
+          frameworkControls: Fn.conditionIf('Always', REQUIRED_FRAMEWORK_CONTROLS.map((controlName) => ({ controlName })), []),
+        });
+        reportPlan(stack, [conditional.attrFrameworkArn]);
+      },
+      [PLAN],
+    );
+  });
+
+  it('E4: the reason is in the description when the pack is verbose', () => {
+    const build: FixtureBuilder = (stack) => {
+      plan(stack);
+      framework(stack);
+      reportPlan(stack, [parameter(stack).valueAsString]);
+    };
+    expect(verboseDescription(RULE, build)).toMatch(/TestStack\/ReportPlan ReportSetting\.FrameworkArns cannot be evaluated at synth/);
+  });
+
+  it('E5: both reasons, when the report template and the framework controls cannot be evaluated', () => {
+    const build: FixtureBuilder = (stack) => {
+      plan(stack);
+      new backup.CfnFramework(stack, 'Framework', { frameworkControls: Fn.conditionIf('Always', [], []) });
+      reportPlan(stack, [], parameter(stack).valueAsString);
+    };
+    expect(verboseDescription(RULE, build)).toMatch(
+      /TestStack\/Framework FrameworkControls cannot be evaluated at synth: .*; TestStack\/ReportPlan ReportSetting\.ReportTemplate cannot be evaluated at synth/,
     );
   });
 });

@@ -1,10 +1,10 @@
-import { Duration, Token, type Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Token, type Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { LogArchive } from '../../../lib/constructs/log-archive';
 import { lockDays } from '../../../policies/rules/data/lock-within-expiry';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-DATA01-LockWithinExpiry';
 const BUCKET = 'TestStack/Bucket/Resource';
@@ -118,6 +118,37 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
 
   it('E2: a rule status from a template parameter', () => {
     expectEvaluationErrors(RULE, (stack) => rawBucket(stack, 30, { status: parameter(stack).valueAsString, expirationInDays: 10 }), [RAW]);
+  });
+
+  const days = (stack: Stack) => Token.asNumber(parameter(stack, 'Days', 'Number').value);
+  it.each<[string, FixtureBuilder, RegExp]>([
+    ['the lock days', (stack) => rawBucket(stack, days(stack), { expirationInDays: 30 }), /TestStack\/Raw DefaultRetention\.Days cannot be evaluated/],
+    ['the lock years', (stack) => rawBucketYears(stack, days(stack), { expirationInDays: 30 }), /TestStack\/Raw DefaultRetention\.Years cannot be evaluated/],
+    [
+      'the lifecycle rules',
+      (stack) =>
+        new s3.CfnBucket(stack, 'Raw', {
+          objectLockEnabled: true,
+          objectLockConfiguration: { objectLockEnabled: 'Enabled', rule: { defaultRetention: { mode: 'COMPLIANCE', days: 30 } } },
+          lifecycleConfiguration: { rules: Fn.conditionIf('Expire', [], []) },
+        }),
+      /TestStack\/Raw LifecycleConfiguration\.Rules cannot be evaluated/,
+    ],
+    ['a rule status', (stack) => rawBucket(stack, 30, { status: parameter(stack).valueAsString }), /TestStack\/Raw LifecycleConfiguration\.Rules\[0\]\.Status cannot be evaluated/],
+    ['an expiration', (stack) => rawBucket(stack, 30, { expirationInDays: days(stack) }), /TestStack\/Raw LifecycleConfiguration\.Rules\[0\]\.ExpirationInDays cannot be evaluated/],
+    [
+      'a noncurrent version expiration',
+      (stack) => rawBucket(stack, 30, { noncurrentVersionExpiration: { noncurrentDays: days(stack) } }),
+      /TestStack\/Raw LifecycleConfiguration\.Rules\[0\]\.NoncurrentVersionExpiration\.NoncurrentDays cannot be evaluated/,
+    ],
+    [
+      'a legacy noncurrent version expiration',
+      (stack) => rawBucket(stack, 30, { noncurrentVersionExpirationInDays: days(stack) }),
+      /TestStack\/Raw LifecycleConfiguration\.Rules\[0\]\.NoncurrentVersionExpirationInDays cannot be evaluated/,
+    ],
+  ])('E3: %s from a template parameter or a condition: could not be evaluated, and the verbose pack says where', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, [RAW]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 });
 

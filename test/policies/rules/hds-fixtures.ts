@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CfnParameter, type Stack } from 'aws-cdk-lib';
 import * as include from 'aws-cdk-lib/cloudformation-include';
+import { HdsChecks } from '../../../policies/hds-checks';
 import { findings, type FixtureBuilder } from '../support';
 
 /**
@@ -38,4 +39,11 @@ export function expectNonCompliant(rule: string, build: FixtureBuilder, paths: r
     .map(({ path: p, evaluationError }) => ({ path: p, evaluationError }))
     .sort((a, b) => a.path.localeCompare(b.path));
   expect(found).toStrictEqual([...paths].sort().map((p) => ({ path: p, evaluationError: false })));
+}
+
+/** The description of `rule`'s single finding when the pack is verbose (an evaluation error carries its reason). */
+export function verboseDescription(rule: string, build: FixtureBuilder): string {
+  const found = findings(build, new HdsChecks(undefined, { verbose: true })).filter((f) => f.rule === rule);
+  expect(found).toHaveLength(1);
+  return found[0].description;
 }
