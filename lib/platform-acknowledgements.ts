@@ -1,5 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+// cdk-nag's own flattening of a resource ARN into a finding id (not re-exported by its index).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
+import type { ControlId } from '../policies/catalogue';
 import { acknowledge } from './acknowledgements';
 import type { Platform } from './platform';
 
@@ -19,12 +24,14 @@ function child(scope: IConstruct, ...path: string[]): IConstruct {
  * (EVD-04). `test/acknowledgements.test.ts` pins this list: a new entry is a reviewed diff.
  */
 export function acknowledgePlatformFindings(platform: Platform): void {
-  const { foundation, network, data, audit, backup } = platform;
+  const { foundation, network, data, audit, backup, detection } = platform;
   const { accessLogs, archive } = foundation.logArchive;
   const { documents, database } = data.store;
   const evidence = backup.audit.evidenceBucket;
+  const { evidenceBucket: detectionEvidence, configBucket } = detection.detection;
 
-  for (const bucket of [accessLogs, archive, documents, evidence]) {
+  for (const bucket of [accessLogs, archive, documents, evidence, detectionEvidence, configBucket]) {
+    if (!bucket) continue;
     acknowledge(bucket, {
       plugin: 'HIPAA.Security',
       rule: 'HIPAA.Security-S3BucketReplicationEnabled',
@@ -82,7 +89,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   });
 
   // RES-03: a permissions boundary grants nothing by itself; its Allow * is the ceiling its denies cut down.
-  for (const stack of [network, data, audit, backup, platform.backupCopy]) {
+  for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access]) {
     if (!stack) continue;
     const boundary = child(stack, 'ResidencyBoundary');
     for (const finding of ['Action::*', 'Resource::*']) {
@@ -97,6 +104,115 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   }
 
   acknowledgeBackupFindings(platform);
+  acknowledgeDetectionFindings(platform);
+  acknowledgeAccessFindings(platform);
+}
+
+function acknowledgeDetectionFindings({ detection }: Platform): void {
+  const { evidenceBucket, configBucket, configRole } = detection.detection;
+  acknowledge(evidenceBucket, {
+    plugin: 'HdsChecks',
+    rule: 'HDS-BAK02-BackupCoverage',
+    control: 'LOG-03',
+    reason:
+      'GuardDuty findings and AWS Config evidence under S3 Object Lock (compliance mode in production) with versioning: no one can delete or overwrite them during their retention, so a backup copy would add no protection',
+  });
+  if (configBucket) {
+    acknowledge(configBucket, {
+      plugin: 'HdsChecks',
+      rule: 'HDS-BAK02-BackupCoverage',
+      control: 'DET-02',
+      reason:
+        'AWS Config configuration history: the service keeps every configuration item itself (queryable for seven years by default); this versioned, retained bucket is its delivery copy and holds no health data',
+    });
+  }
+  if (configRole) {
+    acknowledge(configRole, {
+      plugin: 'AwsSolutions',
+      rule: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWS_ConfigRole]',
+      control: 'DET-02',
+      reason:
+        'AWS-maintained policy that AWS Config documents for its recorder (read-only describe calls, kept current as services are added); the role is assumable only by config.amazonaws.com for this account',
+    });
+    acknowledge(child(detection.detection, 'Config', 'DeliveryPolicy'), {
+      plugin: 'AwsSolutions',
+      rule: `AwsSolutions-IAM5[Resource::<${Stack.of(detection).getLogicalId(configBucket!.node.defaultChild as s3.CfnBucket)}.Arn>/AWSLogs/${Stack.of(detection).account}/*]`,
+      control: 'DET-02',
+      reason:
+        'The prefix AWS Config writes snapshots and history under (AWSLogs/<account>/), in its own delivery bucket only; the object names are chosen by the service',
+    });
+  }
+}
+
+/**
+ * Acknowledges an AwsSolutions-IAM5 finding on the object ARNs of buckets of other stacks. Their finding ids
+ * contain the cross-stack reference CDK writes at synth (an Fn::GetStackOutput whose output name CDK chooses),
+ * so they are computed once references are resolved, in a validation hook, with cdk-nag's own flattening.
+ */
+function acknowledgeObjectReadsAcrossStacks(policy: iam.ManagedPolicy, buckets: readonly s3.IBucket[], reason: string): void {
+  policy.node.addValidation({
+    validate: () => {
+      for (const bucket of buckets) {
+        const resource = flattenCfnReference(Stack.of(policy).resolve(bucket.arnForObjects('*')));
+        acknowledge(policy, { plugin: 'AwsSolutions', rule: `AwsSolutions-IAM5[Resource::${resource}]`, control: 'LOG-06', reason });
+      }
+      return [];
+    },
+  });
+}
+
+function acknowledgeAccessFindings({ access, foundation, backup, detection }: Platform): void {
+  const { operator, auditor, breakGlass, auditorPermissions } = access.roles;
+  const managed: [iam.Role, string, ControlId, string][] = [
+    [
+      operator,
+      'ReadOnlyAccess',
+      'LOG-06',
+      'AWS-maintained read-only policy for the operator, who must see every resource to operate the platform; the NoHealthData policy denies the data key and the documents objects explicitly, and the role is assumable only with MFA and an access-reason tag, for one hour',
+    ],
+    [
+      auditor,
+      'SecurityAudit',
+      'LOG-06',
+      'AWS-maintained read-only policy of security configuration for the auditor; the NoHealthData policy denies the data key and the documents objects explicitly, and the role is assumable only with MFA and an access-reason tag, for one hour',
+    ],
+    [
+      breakGlass,
+      'AdministratorAccess',
+      'DET-03',
+      'The break-glass role has full access by design, for emergencies only: it is assumable only with MFA and an access-reason tag, for one hour, and every assumption raises an alert (metric filter on the trail, DET-03)',
+    ],
+  ];
+  for (const [role, policy, control, reason] of managed) {
+    acknowledge(role, { plugin: 'AwsSolutions', rule: `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policy}]`, control, reason });
+  }
+  acknowledge(breakGlass, {
+    plugin: 'HdsChecks',
+    rule: 'HDS-IAM02-NoAdminPolicies',
+    control: 'DET-03',
+    reason:
+      'The break-glass role has full access by design, for emergencies only: it is assumable only with MFA and an access-reason tag, for one hour, and every assumption raises an alert (metric filter on the trail, DET-03)',
+  });
+
+  const stack = Stack.of(access);
+  const read = 'The auditor reads traces and evidence: object reads in the trace buckets only (the documents bucket is denied explicitly), with MFA, an access-reason tag and one-hour sessions';
+  acknowledge(auditorPermissions, {
+    plugin: 'AwsSolutions',
+    rule: 'AwsSolutions-IAM5[Resource::*]',
+    control: 'LOG-06',
+    reason: 'cloudtrail:LookupEvents and the CloudWatch Logs Insights query APIs have no resource-level permissions; they are read-only',
+  });
+  acknowledge(auditorPermissions, {
+    plugin: 'AwsSolutions',
+    rule: `AwsSolutions-IAM5[Resource::arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*]`,
+    control: 'LOG-06',
+    reason: 'The auditor reads every log group of the platform (traces, flow logs, database audit logs): read-only, this account and region',
+  });
+  acknowledgeObjectReadsAcrossStacks(
+    auditorPermissions,
+    [foundation.logArchive.archive, foundation.logArchive.accessLogs, backup.audit.evidenceBucket, detection.detection.evidenceBucket],
+    read,
+  );
 }
 
 function acknowledgeBackupFindings({ foundation, backup }: Platform): void {

@@ -4,10 +4,12 @@ import { applyResidencyBoundary } from './aspects/residency-boundary';
 import { applyPlatformTags } from './aspects/tags';
 import type { HdsConfig } from './config';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AccessStack } from './stacks/access-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
+import { DetectionStack } from './stacks/detection-stack';
 import { FoundationStack } from './stacks/foundation-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { acknowledgePlatformFindings } from './platform-acknowledgements';
@@ -20,6 +22,8 @@ export interface Platform {
   readonly backup: BackupStack;
   /** Present when `backup.copy` is configured. */
   readonly backupCopy?: BackupCopyStack;
+  readonly detection: DetectionStack;
+  readonly access: AccessStack;
 }
 
 /**
@@ -65,14 +69,30 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
   });
   if (backupCopy) backup.addStackDependency(backupCopy, 'copies go to the vault of the copy stack');
 
+  const detection = new DetectionStack(app, name('detection'), {
+    config,
+    logsKey: foundation.keys.logs,
+    keys: [foundation.keys.data, foundation.keys.logs, foundation.keys.backup],
+    accessLogs: foundation.logArchive.accessLogs,
+    alertTopic: foundation.alerts.topic,
+    trailLogGroup: audit.audit.logGroup,
+  });
+  const access = new AccessStack(app, name('access'), {
+    config,
+    dataKey: foundation.keys.data,
+    logsKey: foundation.keys.logs,
+    documents: data.store.documents,
+    traceBuckets: [foundation.logArchive.archive, foundation.logArchive.accessLogs, backup.audit.evidenceBucket, detection.detection.evidenceBucket],
+  });
+
   // RES-03: every role the blueprint creates is bounded by the region deny (the foundation stack has no role).
-  for (const stack of [network, data, audit, backup, backupCopy]) {
+  for (const stack of [network, data, audit, backup, backupCopy, detection, access]) {
     if (stack) applyResidencyBoundary(stack, config.allowedRegions);
   }
 
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());
-  const platform = { foundation, network, data, audit, backup, backupCopy };
+  const platform = { foundation, network, data, audit, backup, backupCopy, detection, access };
   acknowledgePlatformFindings(platform);
   return platform;
 }

@@ -277,7 +277,7 @@ const detectionSchema = z.strictObject({
     .default(7),
 });
 
-const IAM_ARN = /^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@\/-]+|user\/[\w+=,.@\/-]+)$/;
+const IAM_ARN = /^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const principals = (who: string) =>
   z
     .array(

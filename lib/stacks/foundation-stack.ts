@@ -21,6 +21,10 @@ export class FoundationStack extends HdsStack {
       retentionDays: this.config.traceRetentionDays,
       lockMode: this.lockMode,
     });
-    this.alerts = new AlertTopic(this, 'Alerts', { key: this.keys.logs, email: this.config.alertEmail });
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      key: this.keys.logs,
+      email: this.config.alertEmail,
+      httpsEndpoint: this.config.alertHttpsEndpoint,
+    });
   }
 }
