@@ -90,8 +90,8 @@ export function acknowledgePlatformFindings(platform: Platform): void {
 
   // RES-03: a permissions boundary grants nothing by itself; its Allow * is the ceiling its denies cut down.
   for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access]) {
-    if (!stack) continue;
-    const boundary = child(stack, 'ResidencyBoundary');
+    const boundary = stack?.node.tryFindChild('ResidencyBoundary');
+    if (!boundary) continue;
     for (const finding of ['Action::*', 'Resource::*']) {
       acknowledge(boundary, {
         plugin: 'AwsSolutions',

@@ -1,4 +1,4 @@
-import { Aspects, type App } from 'aws-cdk-lib';
+import { Aspects, CfnResource, type App, type Stack } from 'aws-cdk-lib';
 import { StatefulResourcesRetained } from './aspects/stateful-retention';
 import { applyResidencyBoundary } from './aspects/residency-boundary';
 import { applyPlatformTags } from './aspects/tags';
@@ -24,6 +24,11 @@ export interface Platform {
   readonly backupCopy?: BackupCopyStack;
   readonly detection: DetectionStack;
   readonly access: AccessStack;
+}
+
+/** Whether the stack creates IAM roles or users (which the residency boundary bounds). */
+function hasPrincipals(stack: Stack): boolean {
+  return stack.node.findAll().some((c) => CfnResource.isCfnResource(c) && ['AWS::IAM::Role', 'AWS::IAM::User'].includes(c.cfnResourceType));
 }
 
 /**
@@ -86,8 +91,11 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
   });
 
   // RES-03: every role the blueprint creates is bounded by the region deny (the foundation stack has no role).
+  // A stack without any (a detection stack reusing the organization's services, the copy stack) gets no
+  // boundary: unattached, its Allow * would be a policy that bounds nothing. A role added to such a stack
+  // later fails RES03-RoleBounded at synth.
   for (const stack of [network, data, audit, backup, backupCopy, detection, access]) {
-    if (stack) applyResidencyBoundary(stack, config.allowedRegions);
+    if (stack && hasPrincipals(stack)) applyResidencyBoundary(stack, config.allowedRegions);
   }
 
   applyPlatformTags(app, config);

@@ -104,3 +104,27 @@ test('an unacknowledged finding fails the synth (the whole-platform test can fai
   // The HDS pack's own rule: the bucket is in no backup selection (BAK-02).
   expect(message).toMatch(/HDS-BAK02-BackupCoverage/);
 });
+
+test('a platform that reuses the organization\'s detection services, without user pool, with a backup copy, passes every check', () => {
+  const { app, platform, outdir } = buildTestPlatform({
+    checks: true,
+    config: {
+      allowedRegions: ['eu-west-3', 'eu-west-1'],
+      backup: { copy: { region: 'eu-west-1' } },
+      detection: { guardDuty: 'existing', securityHub: 'existing', configRecorder: 'existing' },
+      userPool: { enabled: false },
+      access: { operators: ['arn:aws:iam::123456789012:role/Ops'] },
+    },
+  });
+  // Under jest, synth throws on any unacknowledged finding.
+  app.synth();
+  // Stacks without roles carry no residency boundary (an unattached Allow * would bound nothing).
+  expect(platform.detection.node.tryFindChild('ResidencyBoundary')).toBeUndefined();
+  expect(platform.backupCopy?.node.tryFindChild('ResidencyBoundary')).toBeUndefined();
+  expect(platform.access.userPool).toBeUndefined();
+  const evidence = buildEvidence(readCloudAssembly(outdir));
+  const statusOf = (id: string) => evidence.controls.find((c) => c.id === id)!.status;
+  // Provided by the organization: the report says so instead of claiming them.
+  expect([statusOf('DET-01'), statusOf('DET-02'), statusOf('IAM-03')]).toEqual(['not-evaluated', 'not-evaluated', 'not-applicable']);
+  expect(evidence.transfers.map((t) => [t.kind, t.destinationRegion])).toContainEqual(['backup-copy', 'eu-west-1']);
+});
