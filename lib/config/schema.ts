@@ -310,6 +310,70 @@ const userPoolSchema = z.strictObject({
   selfSignUp: z.boolean({ error: 'true or false' }).default(false),
 });
 
+const wholeNumber = (what: string, min: number, max: number) =>
+  z
+    .number({ error: `a whole number from ${min} to ${max} (${what})` })
+    .int({ error: `a whole number from ${min} to ${max} (${what})` })
+    .min(min, { error: `a whole number from ${min} to ${max} (${what})` })
+    .max(max, { error: `a whole number from ${min} to ${max} (${what})` });
+
+/** One component of the editor's application (web, API, worker), run on Fargate behind the entry point. */
+const serviceSchema = z
+  .strictObject({
+    /** Lower-case name, used in resource names and its ECR repository. */
+    name: z
+      .string({ error: 'a short lower-case name, such as "web" or "api"' })
+      .regex(/^[a-z][a-z0-9-]{1,19}$/, { error: 'a short lower-case name (letters, digits, hyphens; 2 to 20 characters), such as "web" or "api"' }),
+    /** Tag of the image in the service's ECR repository. Tags are immutable, so never "latest". */
+    imageTag: z
+      .string({ error: 'an image tag such as "1.4.2" or a commit id' })
+      .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, { error: 'an image tag such as "1.4.2" or a commit id (letters, digits, ".", "_", "-")' })
+      .refine((t) => t !== 'latest', { error: 'a fixed image tag, not "latest": the repository has immutable tags, so each release pushes a new tag' }),
+    /** Port the container listens on (HTTP, inside the VPC). */
+    port: wholeNumber('container port', 1024, 65535).default(8080),
+    /** Fargate CPU units and memory (a valid Fargate combination). */
+    cpu: z.union([z.literal(256), z.literal(512), z.literal(1024), z.literal(2048), z.literal(4096)], { error: 'one of the Fargate CPU sizes: 256, 512, 1024, 2048, 4096' }).default(256),
+    memoryMiB: wholeNumber('memory in MiB', 512, 30720).default(512),
+    /** Tasks kept running; autoscaling (CPU target tracking) stays between minCount and maxCount. */
+    minCount: wholeNumber('minimum tasks', 1, 100).default(2),
+    maxCount: wholeNumber('maximum tasks', 1, 100).default(4),
+    /** Path the load balancer checks (HTTP 200). */
+    healthCheckPath: z.string({ error: 'a path such as "/health"' }).regex(/^\/[\w\-./]*$/, { error: 'a path such as "/health"' }).default('/health'),
+    /** Requests routed to this service (first match wins, in list order). Default: every path. */
+    pathPatterns: z.array(z.string().regex(/^\/[\w\-./*?]*$/, { error: 'a path pattern such as "/api/*"' }), { error: 'a list of path patterns' }).min(1).max(5).default(['/*']),
+  })
+  .refine((s) => s.minCount <= s.maxCount, { error: 'at most maxCount: lower minCount or raise maxCount', path: ['minCount'] });
+
+/** The editor's application: containers behind one filtered, TLS-only entry point (NET-04, NET-05, ENC-03). */
+const applicationSchema = z
+  .strictObject({
+    /** Whether the platform hosts the application (entry point, services, repositories). */
+    enabled: z.boolean({ error: 'true or false' }).default(true),
+    /**
+     * The entry point's certificate: an existing ACM certificate of the region (`certificateArn`), or one
+     * created for `domainName` (validated by DNS records you publish). Exactly one.
+     */
+    certificateArn: z
+      .string({ error: 'the ARN of an ACM certificate in the deployment region' })
+      .regex(/^arn:aws:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/, { error: 'an ACM certificate ARN such as "arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-..."' })
+      .optional(),
+    domainName: z
+      .string({ error: 'a domain name such as "app.editor.example"' })
+      .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, { error: 'a lower-case domain name such as "app.editor.example"' })
+      .optional(),
+    /** Requests per client IP per 5 minutes above which WAF blocks it. */
+    rateLimitPer5Minutes: wholeNumber('requests per IP per 5 minutes', 100, 2_000_000_000).default(2000),
+    services: z
+      .array(serviceSchema, { error: 'a list of services' })
+      .min(1, { error: 'at least one service' })
+      .refine((list) => new Set(list.map((x) => x.name)).size === list.length, { error: 'a list of services with distinct names' })
+      .default([{ name: 'web', imageTag: '1.0.0', port: 8080, cpu: 256, memoryMiB: 512, minCount: 2, maxCount: 4, healthCheckPath: '/health', pathPatterns: ['/*'] }]),
+  })
+  .refine((a) => !a.enabled || (a.certificateArn === undefined) !== (a.domainName === undefined), {
+    error: 'exactly one of application.certificateArn (an existing ACM certificate) or application.domainName (a certificate the platform creates)',
+    path: ['certificateArn'],
+  });
+
 const tagKey = z
   .string()
   .min(1, { error: 'a non-empty tag key' })
@@ -368,6 +432,7 @@ export const configSchema = z
     detection: detectionSchema.prefault({}),
     access: accessSchema.prefault({}),
     userPool: userPoolSchema.prefault({}),
+    application: applicationSchema.prefault({ domainName: 'app.example.com' }),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z
       .record(tagKey, z

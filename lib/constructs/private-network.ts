@@ -15,6 +15,12 @@ export interface PrivateNetworkProps {
   readonly logsKey: kms.IKey;
   /** Retention of the flow-log group (LOG-04: at least one year). */
   readonly flowLogRetention: logs.RetentionDays;
+  /**
+   * Adds public `entry` subnets and an internet gateway, for an internet-facing load balancer only
+   * (NET-05): nothing else is placed there, and the compute and data subnets keep no route to the internet.
+   * @default false
+   */
+  readonly publicEntry?: boolean;
 }
 
 /**
@@ -41,6 +47,8 @@ export class PrivateNetwork extends Construct {
   public readonly computeSubnets: ec2.SubnetSelection = { subnetGroupName: 'compute' };
   /** Where data stores live. */
   public readonly dataSubnets: ec2.SubnetSelection = { subnetGroupName: 'data' };
+  /** Public subnets of the internet entry point, when `publicEntry` is set. */
+  public readonly entrySubnets?: ec2.SubnetSelection;
   /** Security group of the interface endpoints: HTTPS from inside the VPC only. */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
   public readonly flowLogGroup: logs.LogGroup;
@@ -57,15 +65,18 @@ export class PrivateNetwork extends Construct {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       availabilityZones: props.availabilityZones,
       natGateways: 0,
-      createInternetGateway: false,
+      createInternetGateway: props.publicEntry ?? false,
       restrictDefaultSecurityGroup: true,
       enableDnsHostnames: true,
       enableDnsSupport: true,
       subnetConfiguration: [
         { name: 'compute', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask },
         { name: 'data', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask },
+        // Third, so that adding it keeps the ranges of the compute and data subnets.
+        ...(props.publicEntry ? [{ name: 'entry', subnetType: ec2.SubnetType.PUBLIC, cidrMask, mapPublicIpOnLaunch: false }] : []),
       ],
     });
+    if (props.publicEntry) this.entrySubnets = { subnetGroupName: 'entry' };
     recordControls(this.vpc, 'NET-01');
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {

@@ -47,6 +47,12 @@ describe('defaults', () => {
     detection: { guardDuty: 'create', securityHub: 'create', configRecorder: 'create', guardDutyMinSeverity: 7 },
     access: { operators: [], auditors: [], breakGlass: [] },
     userPool: { enabled: true, selfSignUp: false },
+    application: {
+      enabled: true,
+      domainName: 'app.example.com',
+      rateLimitPer5Minutes: 2000,
+      services: [{ name: 'web', imageTag: '1.0.0', port: 8080, cpu: 256, memoryMiB: 512, minCount: 2, maxCount: 4, healthCheckPath: '/health', pathPatterns: ['/*'] }],
+    },
     tags: {},
   };
 
@@ -110,6 +116,15 @@ describe('valid configs', () => {
         breakGlass: ['arn:aws:iam::123456789012:user/break-glass-1', 'arn:aws:iam::123456789012:root'],
       },
       userPool: { enabled: false, selfSignUp: true },
+      application: {
+        enabled: true,
+        certificateArn: 'arn:aws:acm:eu-central-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666',
+        rateLimitPer5Minutes: 500,
+        services: [
+          { name: 'api', imageTag: 'a1b2c3d', port: 3000, cpu: 512, memoryMiB: 1024, minCount: 2, maxCount: 10, healthCheckPath: '/api/health', pathPatterns: ['/api/*'] },
+          { name: 'web', imageTag: '2.4.1', port: 8080, cpu: 256, memoryMiB: 512, minCount: 1, maxCount: 1, healthCheckPath: '/', pathPatterns: ['/*'] },
+        ],
+      },
       alertHttpsEndpoint: 'https://events.example/integration/abc',
       tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
     };
@@ -357,6 +372,40 @@ describe('refused inputs: field path, value received, what is allowed', () => {
       expect(problemsOf({ alertHttpsEndpoint: 'http://oncall.example/hook' })).toEqual([
         expect.stringMatching(/^alertHttpsEndpoint: received "http:\/\/oncall\.example\/hook"; allowed: an https:\/\/ URL of your on-call tool/),
       ]);
+    });
+  });
+
+  describe('application (NET-05, ENC-03)', () => {
+    it('refuses both a certificate ARN and a domain, and neither', () => {
+      const both = { certificateArn: 'arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666', domainName: 'app.editor.example' };
+      for (const application of [both, { services: [{ name: 'web', imageTag: '1.0.0' }] }]) {
+        expect(problemsOf({ application })).toEqual([
+          expect.stringMatching(/^application\.certificateArn: received .*; allowed: exactly one of application\.certificateArn \(an existing ACM certificate\) or application\.domainName/),
+        ]);
+      }
+    });
+
+    it('refuses the image tag "latest", saying why', () => {
+      expect(problemsOf({ application: { domainName: 'app.editor.example', services: [{ name: 'web', imageTag: 'latest' }] } })).toEqual([
+        'application.services.0.imageTag: received "latest"; allowed: a fixed image tag, not "latest": the repository has immutable tags, so each release pushes a new tag',
+      ]);
+    });
+
+    it('refuses two services with one name, and minCount above maxCount', () => {
+      expect(problemsOf({ application: { domainName: 'a.example', services: [{ name: 'web', imageTag: '1' }, { name: 'web', imageTag: '2' }] } })).toEqual([
+        expect.stringMatching(/^application\.services: received .*; allowed: a list of services with distinct names$/),
+      ]);
+      expect(problemsOf({ application: { domainName: 'a.example', services: [{ name: 'web', imageTag: '1', minCount: 5, maxCount: 2 }] } })).toEqual([
+        'application.services.0.minCount: received 5; allowed: at most maxCount: lower minCount or raise maxCount',
+      ]);
+    });
+
+    it.each([
+      [{ cpu: 300 }, 'application.services.0.cpu: received 300; allowed: one of the Fargate CPU sizes: 256, 512, 1024, 2048, 4096'],
+      [{ port: 80 }, 'application.services.0.port: received 80; allowed: a whole number from 1024 to 65535 (container port)'],
+      [{ name: 'Web' }, 'application.services.0.name: received "Web"; allowed: a short lower-case name (letters, digits, hyphens; 2 to 20 characters), such as "web" or "api"'],
+    ])('refuses %j', (field, message) => {
+      expect(problemsOf({ application: { domainName: 'a.example', services: [{ name: 'web', imageTag: '1', ...field }] } })).toEqual([message]);
     });
   });
 
