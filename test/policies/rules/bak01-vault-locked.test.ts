@@ -257,7 +257,7 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
     ['the access policy', (stack) => rawVault(stack, { accessPolicy: Fn.conditionIf('Locked', policy(DENY), policy(DENY)) }), /TestStack\/Vault AccessPolicy cannot be evaluated/],
     [
       'the Resource of the Deny',
-      (stack) => rawVault(stack, { accessPolicy: policy({ ...DENY, Resource: parameter(stack).valueAsString }) }),
+      (stack) => rawVault(stack, { accessPolicy: policy({ ...DENY, Resource: [parameter(stack).valueAsString] }) }),
       /TestStack\/Vault AccessPolicy Resource cannot be evaluated/,
     ],
   ])('E3: %s from a template parameter or a condition: could not be evaluated, and the verbose pack says where', (_what, build, reason) => {

@@ -279,6 +279,16 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
     expect(verboseDescription(RULE, build)).toMatch(/TestStack\/ReportPlan ReportSetting\.FrameworkArns cannot be evaluated at synth/);
   });
 
+  it('E6: the framework list of the report plan given by an Fn::If, and the reason in the verbose description', () => {
+    const build: FixtureBuilder = (stack) => {
+      plan(stack);
+      const report = reportPlan(stack, []);
+      report.reportSetting = { ReportTemplate: 'CONTROL_COMPLIANCE_REPORT', FrameworkArns: Fn.conditionIf('Audited', [framework(stack).attrFrameworkArn], []) };
+    };
+    expectEvaluationErrors(RULE, build, [PLAN]);
+    expect(verboseDescription(RULE, build)).toMatch(/TestStack\/ReportPlan ReportSetting\.FrameworkArns cannot be evaluated at synth: \{"Fn::If"/);
+  });
+
   it('E5: both reasons, when the report template and the framework controls cannot be evaluated', () => {
     const build: FixtureBuilder = (stack) => {
       plan(stack);
