@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -15,6 +16,9 @@ export const CLASSIFICATION_TAG_KEY = 'hds:data-classification';
 
 /** Port of the Aurora PostgreSQL cluster. */
 export const DATABASE_PORT = 5432;
+
+/** Master user of the cluster, whose password RDS manages; never granted to an application. */
+export const MASTER_USERNAME = 'hds_admin';
 
 /** pgaudit: schema changes, role and privilege changes, and every write (LOG-05). */
 export const PGAUDIT_LOG_CLASSES = 'ddl,role,write';
@@ -53,9 +57,11 @@ export class HealthDataStore extends Construct {
   public readonly databaseSecurityGroup: ec2.SecurityGroup;
   /** Isolated data subnets; restore tests place restored clusters here too. */
   public readonly databaseSubnetGroup: rds.SubnetGroup;
+  private readonly dataKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: HealthDataStoreProps) {
     super(scope, id);
+    this.dataKey = props.dataKey;
     this.documents = new SecureBucket(this, 'Documents', {
       encryption: { key: props.dataKey },
       serverAccessLogs: { bucket: props.accessLogs, prefix: 'documents/' },
@@ -133,7 +139,7 @@ export class HealthDataStore extends Construct {
       storageEncryptionKey: props.dataKey,
       // RDS generates, stores (encrypted with the data key) and rotates the master password: no
       // rotation Lambda and no role created at deploy time outside the platform's boundary.
-      credentials: rds.Credentials.fromUsername('hds_admin', { encryptionKey: props.dataKey }),
+      credentials: rds.Credentials.fromUsername(MASTER_USERNAME, { encryptionKey: props.dataKey }),
       manageMasterUserPassword: true,
       iamAuthentication: true,
       deletionProtection: true,
@@ -153,6 +159,48 @@ export class HealthDataStore extends Construct {
     // The cluster only: AWS Backup protects Aurora at cluster level, and a tagged instance would be
     // selected too and fail its backup jobs (Aurora instances cannot be backed up on their own).
     this.tagHealthData(this.database.node.defaultChild as rds.CfnDBCluster);
+  }
+
+  /**
+   * Lets `grantee` (a container service, a function in the VPC) read and write health data: the objects of
+   * the documents bucket (list, get, put, delete; and the data key, through S3 only), `rds-db:connect` as the database user `dbUser`
+   * (IAM database authentication: the user must exist in the database with the `rds_iam` role), and the
+   * database port from the grantee's security groups (NET-04).
+   *
+   * The security-group rules are created beside the grantee's security group: when the grantee lives in
+   * another stack than the store, that stack references this one and never the reverse, so no cycle.
+   */
+  public grantReadWrite(grantee: iam.IGrantable & ec2.IConnectable, dbUser: string): void {
+    if (!Token.isUnresolved(dbUser) && !/^[a-z_][a-z0-9_-]{0,62}$/.test(dbUser)) {
+      throw new Error(
+        `${this.node.path}: dbUser is "${dbUser}"; allowed: a PostgreSQL role name of lower-case letters, digits, underscores and hyphens (quote those in SQL), starting with a letter or underscore, up to 63 characters (e.g. "app", "api")`,
+      );
+    }
+    if (dbUser === MASTER_USERNAME) {
+      throw new Error(`${this.node.path}: dbUser is "${MASTER_USERNAME}", the master user; allowed: an application role created for this grantee`);
+    }
+    const stack = Stack.of(this);
+    // Narrower than Bucket.grantReadWrite: no wildcard actions, and no s3:DeleteObjectVersion, retention or
+    // legal-hold changes, so a compromised consumer can add delete markers but never purge a version.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.documents.bucketArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+      resourceArns: [this.documents.arnForObjects('*')],
+    });
+    // The data key, for the documents only: through S3, the calls SSE-KMS makes on the caller's behalf.
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resourceArns: [this.dataKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+    });
+    this.database.grantConnect(grantee, dbUser);
+    grantee.connections.allowTo(this.database, ec2.Port.tcp(DATABASE_PORT), 'Health database (IAM authentication, TLS)');
   }
 
   private tagHealthData(scope: IConstruct): void {

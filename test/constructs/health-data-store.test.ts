@@ -1,10 +1,11 @@
-import type { CfnElement, Stack } from 'aws-cdk-lib';
+import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import type { IConstruct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { CONTROLS_METADATA_KEY } from '../../lib/controls';
 import { HealthDataStore, type HealthDataStoreProps } from '../../lib/constructs/health-data-store';
 import { testStack } from '../support/app';
@@ -269,5 +270,102 @@ describe('HealthDataStore', () => {
       expect(template.findResources('AWS::EC2::SecurityGroupEgress')).toEqual({});
       expect(template.findResources('AWS::EC2::SecurityGroupIngress')).toEqual({});
     });
+  });
+});
+
+describe('HealthDataStore.grantReadWrite', () => {
+  /** A consumer in the VPC: a role and a security group, as a container service or a function would have. */
+  function consumer(stack: Stack, vpc: ec2.IVpc) {
+    const role = new iam.Role(stack, 'ConsumerRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    const securityGroup = new ec2.SecurityGroup(stack, 'ConsumerGroup', { vpc, allowAllOutbound: false });
+    return { role, securityGroup, grantee: { grantPrincipal: role, connections: new ec2.Connections({ securityGroups: [securityGroup] }) } };
+  }
+
+  describe('in the same stack', () => {
+    const built = build();
+    const { stack, store } = built;
+    const { role, securityGroup, grantee } = consumer(stack, built.vpc);
+    store.grantReadWrite(grantee, 'app');
+    const template = Template.fromStack(stack);
+    const statements = () => {
+      const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: logicalId(stack, role) }] } }));
+      expect(policies).toHaveLength(1);
+      return (policies[0] as { Properties: { PolicyDocument: { Statement: Record<string, unknown>[] } } }).Properties.PolicyDocument.Statement;
+    };
+    const documents = arnOf(stack, built.store.documents);
+
+    test('documents: list the bucket; get, put, delete objects and abort uploads; never purge versions or change retention', () => {
+      expect(statements()).toEqual(
+        expect.arrayContaining([
+          { Action: 's3:ListBucket', Effect: 'Allow', Resource: documents },
+          {
+            Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+            Effect: 'Allow',
+            Resource: { 'Fn::Join': ['', [documents, '/*']] },
+          },
+        ]),
+      );
+      const actions = statements().flatMap((s) => [s.Action].flat() as string[]);
+      expect(actions.filter((a) => a.includes('*') || /Version|Retention|LegalHold|Bucket(Policy|Acl)/.test(a))).toEqual([]);
+    });
+
+    test('the data key: decrypt and generate data keys, through S3 only', () => {
+      expect(statements()).toContainEqual({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Effect: 'Allow',
+        Resource: arnOf(stack, built.dataKey),
+        Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-3.amazonaws.com' } },
+      });
+      // Granted on the consumer's side: the data key's policy is not edited.
+      expect(JSON.stringify(template.toJSON().Resources[logicalId(stack, built.dataKey)].Properties.KeyPolicy)).not.toContain(logicalId(stack, role));
+    });
+
+    test('the database: rds-db:connect as the given user (IAM authentication)', () => {
+      expect(statements()).toContainEqual({
+        Action: 'rds-db:connect',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': ['', ['arn:aws:rds-db:eu-west-3:111111111111:dbuser:', { 'Fn::GetAtt': [logicalId(stack, store.database), 'DBClusterResourceId'] }, '/app']],
+        },
+      });
+      expect(statements()).toHaveLength(4);
+    });
+
+    test('NET-04: the database admits the consumer on its port, and the consumer may reach it there, nothing else', () => {
+      const sg = { 'Fn::GetAtt': [logicalId(stack, securityGroup), 'GroupId'] };
+      const dbSg = { 'Fn::GetAtt': [logicalId(stack, store.databaseSecurityGroup), 'GroupId'] };
+      const port = { IpProtocol: 'tcp', FromPort: 5432, ToPort: 5432 };
+      const props = (type: string) => Object.values(template.findResources(type)).map((r) => (r as { Properties: unknown }).Properties);
+      expect(props('AWS::EC2::SecurityGroupIngress')).toEqual([expect.objectContaining({ ...port, GroupId: dbSg, SourceSecurityGroupId: sg })]);
+      expect(props('AWS::EC2::SecurityGroupEgress')).toEqual([expect.objectContaining({ ...port, GroupId: sg, DestinationSecurityGroupId: dbSg })]);
+      // The database group itself keeps no inline rule and no open egress.
+      const group = template.toJSON().Resources[logicalId(stack, store.databaseSecurityGroup)];
+      expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+      expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
+    });
+  });
+
+  test('a consumer in another stack: every rule lives in the consumer stack, the store stack references nothing of it', () => {
+    const built = build();
+    const other = new Stack(built.stack.node.scope as Construct, 'ConsumerStack', { env: { account: '111111111111', region: 'eu-west-3' } });
+    const { grantee } = consumer(other, built.vpc);
+    built.store.grantReadWrite(grantee, 'app');
+    const storeTemplate = Template.fromStack(built.stack);
+    const consumerTemplate = Template.fromStack(other);
+    expect(Object.keys(storeTemplate.findResources('AWS::EC2::SecurityGroupIngress'))).toEqual([]);
+    expect(Object.keys(consumerTemplate.findResources('AWS::EC2::SecurityGroupIngress'))).toHaveLength(1);
+    expect(Object.keys(consumerTemplate.findResources('AWS::EC2::SecurityGroupEgress'))).toHaveLength(1);
+    expect(built.stack.dependencies).not.toContain(other);
+    expect(JSON.stringify(storeTemplate.toJSON())).not.toContain('ConsumerStack');
+  });
+
+  test.each([
+    ['App', /dbUser is "App"; allowed: a PostgreSQL role name/],
+    ['app user', /dbUser is "app user"/],
+    ['hds_admin', /dbUser is "hds_admin", the master user; allowed: an application role/],
+  ])('refuses the database user %j', (dbUser, message) => {
+    const built = build();
+    const { grantee } = consumer(built.stack, built.vpc);
+    expect(() => built.store.grantReadWrite(grantee, dbUser)).toThrow(message);
   });
 });
