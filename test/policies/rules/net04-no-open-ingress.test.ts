@@ -133,3 +133,115 @@ describe(`${RULE}: passing fixtures`, () => {
     });
   });
 });
+
+describe(`${RULE}: port 80, open only for redirects to HTTPS (ENC-03)`, () => {
+  const HTTP_FROM_ANYWHERE = { ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIp: '0.0.0.0/0' };
+  const TO_HTTPS = { type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } };
+
+  /** Raw L1: a group open on 80 only, used by a load balancer of `scheme` with a port-80 listener of `actions`. */
+  function rawEntry(scope: Construct, actions: elbv2.CfnListener.ActionProperty[] | undefined, scheme = 'internet-facing'): { group: ec2.CfnSecurityGroup; listener?: elbv2.CfnListener } {
+    const { vpc, subnet } = rawNetwork(scope);
+    const group = new ec2.CfnSecurityGroup(scope, 'Group', { groupDescription: 'entry', vpcId: vpc.ref, securityGroupIngress: [HTTP_FROM_ANYWHERE] });
+    const lb = new elbv2.CfnLoadBalancer(scope, 'RawLb', { scheme, subnets: [subnet.ref], securityGroups: [group.attrGroupId] });
+    const listener = actions && new elbv2.CfnListener(scope, 'Http', { loadBalancerArn: lb.ref, port: 80, protocol: 'HTTP', defaultActions: actions });
+    return { group, listener };
+  }
+
+  it('F13: port 80 open on an internet-facing ALB whose port-80 listener serves (forwards) instead of redirecting', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        const lb = httpsLoadBalancer(stack, internetVpc(stack), true);
+        const target = new elbv2.ApplicationTargetGroup(stack, 'Targets', { vpc: lb.vpc, port: 8080, protocol: elbv2.ApplicationProtocol.HTTP, targetType: elbv2.TargetType.IP });
+        lb.addListener('Http', { port: 80, defaultAction: elbv2.ListenerAction.forward([target]) });
+      },
+      ['TestStack/Lb/SecurityGroup/Resource'],
+    );
+  });
+
+  it('F14: port 80 open on a group no load balancer uses', () => {
+    expectFindings(RULE, (stack) => rawGroup(stack, HTTP_FROM_ANYWHERE, 'no-lb'), ['TestStack/Group']);
+  });
+
+  it('F15: port 80 open on an internet-facing load balancer with no port-80 listener', () => {
+    expectFindings(RULE, (stack) => rawEntry(stack, undefined), ['TestStack/Group']);
+  });
+
+  it('F16: port 80 open on an internal load balancer, even with a redirect listener', () => {
+    expectFindings(RULE, (stack) => rawEntry(stack, [TO_HTTPS], 'internal'), ['TestStack/Group']);
+  });
+
+  it('F17: the port-80 listener redirects to HTTP (another host in clear text)', () => {
+    expectFindings(RULE, (stack) => rawEntry(stack, [{ type: 'redirect', redirectConfig: { protocol: 'HTTP', host: 'other.example', statusCode: 'HTTP_301' } }]), ['TestStack/Group']);
+  });
+
+  it('F18: the port-80 listener redirects, but one of its rules answers in clear text', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        const { listener } = rawEntry(stack, [TO_HTTPS]);
+        new elbv2.CfnListenerRule(stack, 'Rule', {
+          listenerArn: listener!.ref,
+          priority: 1,
+          conditions: [{ field: 'path-pattern', values: ['/status'] }],
+          actions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }],
+        });
+      },
+      ['TestStack/Group'],
+    );
+  });
+
+  it('F19: the group is shared with a second load balancer whose port-80 listener forwards', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        const { group } = rawEntry(stack, [TO_HTTPS]);
+        const { subnet } = rawNetwork(stack, { prefix: 'Other' });
+        const other = new elbv2.CfnLoadBalancer(stack, 'OtherLb', { subnets: [subnet.ref], securityGroups: [group.attrGroupId] });
+        new elbv2.CfnListener(stack, 'OtherHttp', { loadBalancerArn: other.ref, port: 80, protocol: 'HTTP', defaultActions: [{ type: 'fixed-response', fixedResponseConfig: { statusCode: '200' } }] });
+      },
+      ['TestStack/Group'],
+    );
+  });
+
+  it('F20: TCP 80-81 from anywhere, even with a redirect listener on 80', () => {
+    expectFindings(
+      RULE,
+      (stack) => {
+        const { group } = rawEntry(stack, [TO_HTTPS]);
+        group.addPropertyOverride('SecurityGroupIngress.0.ToPort', 81);
+      },
+      ['TestStack/Group'],
+    );
+  });
+
+  it('E4: the actions of a port-80 listener given by an Fn::If', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => rawEntry(stack, [TO_HTTPS])!.listener!.addPropertyOverride('DefaultActions', { 'Fn::If': ['Redirect', [TO_HTTPS], []] }),
+      ['TestStack/Group'],
+      /Http: DefaultActions cannot be evaluated/,
+    );
+  });
+
+  it('E5: the port of a listener of the group given by a parameter', () => {
+    expectEvaluationErrors(RULE, (stack) => rawEntry(stack, [TO_HTTPS])!.listener!.addPropertyOverride('Port', parameterRef(stack)), ['TestStack/Group'], /Http: Port cannot be evaluated/);
+  });
+
+  it('P7: an internet-facing ALB with HTTPS on 443 and CDK’s redirect from 80 (addRedirect opens 80 to the internet)', () => {
+    expectCompliant(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), true).addRedirect());
+  });
+
+  it('P8: raw L1: a separate ingress resource for 80 from any IPv6 address, the port-80 listener and its rule redirect to HTTPS', () => {
+    expectCompliant(RULE, (stack) => {
+      const { group, listener } = rawEntry(stack, [TO_HTTPS]);
+      new ec2.CfnSecurityGroupIngress(stack, 'Ingress', { groupId: group.ref, ipProtocol: 'tcp', fromPort: 80, toPort: 80, cidrIpv6: '::/0' });
+      new elbv2.CfnListenerRule(stack, 'Rule', {
+        listenerArn: listener!.ref,
+        priority: 1,
+        conditions: [{ field: 'host-header', values: ['old.example'] }],
+        actions: [{ type: 'redirect', redirectConfig: { protocol: 'HTTPS', host: 'new.example', statusCode: 'HTTP_301' } }],
+      });
+    });
+  });
+});
