@@ -1,4 +1,7 @@
-import { Validations } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+// cdk-nag's own flattening of a resource ARN into a finding id (not re-exported by its index).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 import { isControlId, type ControlId } from '../policies/catalogue';
 
@@ -42,6 +45,28 @@ export function acknowledge(scope: IConstruct, ack: Acknowledgement): void {
     );
   }
   Validations.of(scope).acknowledge({ id: `${ack.plugin}::${ack.rule}`, reason: `[${ack.control}] ${ack.reason}` });
+}
+
+/**
+ * Acknowledges the AwsSolutions-IAM5 finding that a grant on the objects of `buckets` raises on `policy`
+ * (`<bucket ARN>/*`). When a bucket is in another stack, the finding id contains the cross-stack reference
+ * CDK writes at synth (an `Fn::GetStackOutput` whose output name CDK chooses), so the ids are computed once
+ * references are resolved, in a validation hook, with cdk-nag's own flattening.
+ */
+export function acknowledgeObjectWildcards(
+  policy: IConstruct,
+  buckets: readonly s3.IBucket[],
+  ack: { readonly control: ControlId; readonly reason: string },
+): void {
+  policy.node.addValidation({
+    validate: () => {
+      for (const bucket of buckets) {
+        const resource = flattenCfnReference(Stack.of(policy).resolve(bucket.arnForObjects('*')));
+        acknowledge(policy, { plugin: 'AwsSolutions', rule: `AwsSolutions-IAM5[Resource::${resource}]`, ...ack });
+      }
+      return [];
+    },
+  });
 }
 
 /** Every acknowledgement recorded under `scope`, in tree order. */

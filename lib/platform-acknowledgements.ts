@@ -1,11 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-// cdk-nag's own flattening of a resource ARN into a finding id (not re-exported by its index).
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import type { IConstruct } from 'constructs';
 import type { ControlId } from '../policies/catalogue';
-import { acknowledge } from './acknowledgements';
+import { acknowledge, acknowledgeObjectWildcards } from './acknowledgements';
 import type { Platform } from './platform';
 
 /** The construct a CDK L2 created under `scope` at `path` (ids are CDK's, part of its contract). */
@@ -89,7 +87,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   });
 
   // RES-03: a permissions boundary grants nothing by itself; its Allow * is the ceiling its denies cut down.
-  for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access]) {
+  for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access, platform.app]) {
     const boundary = stack?.node.tryFindChild('ResidencyBoundary');
     if (!boundary) continue;
     for (const finding of ['Action::*', 'Resource::*']) {
@@ -106,6 +104,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   acknowledgeBackupFindings(platform);
   acknowledgeDetectionFindings(platform);
   acknowledgeAccessFindings(platform);
+  acknowledgeApplicationFindings(platform);
 }
 
 function acknowledgeDetectionFindings({ detection }: Platform): void {
@@ -142,23 +141,6 @@ function acknowledgeDetectionFindings({ detection }: Platform): void {
         'The prefix AWS Config writes snapshots and history under (AWSLogs/<account>/), in its own delivery bucket only; the object names are chosen by the service',
     });
   }
-}
-
-/**
- * Acknowledges an AwsSolutions-IAM5 finding on the object ARNs of buckets of other stacks. Their finding ids
- * contain the cross-stack reference CDK writes at synth (an Fn::GetStackOutput whose output name CDK chooses),
- * so they are computed once references are resolved, in a validation hook, with cdk-nag's own flattening.
- */
-function acknowledgeObjectReadsAcrossStacks(policy: iam.ManagedPolicy, buckets: readonly s3.IBucket[], reason: string): void {
-  policy.node.addValidation({
-    validate: () => {
-      for (const bucket of buckets) {
-        const resource = flattenCfnReference(Stack.of(policy).resolve(bucket.arnForObjects('*')));
-        acknowledge(policy, { plugin: 'AwsSolutions', rule: `AwsSolutions-IAM5[Resource::${resource}]`, control: 'LOG-06', reason });
-      }
-      return [];
-    },
-  });
 }
 
 function acknowledgeAccessFindings({ access, foundation, backup, detection }: Platform): void {
@@ -208,11 +190,41 @@ function acknowledgeAccessFindings({ access, foundation, backup, detection }: Pl
     control: 'LOG-06',
     reason: 'The auditor reads every log group of the platform (traces, flow logs, database audit logs): read-only, this account and region',
   });
-  acknowledgeObjectReadsAcrossStacks(
+  acknowledgeObjectWildcards(
     auditorPermissions,
     [foundation.logArchive.archive, foundation.logArchive.accessLogs, backup.audit.evidenceBucket, detection.detection.evidenceBucket],
-    read,
+    { control: 'LOG-06', reason: read },
   );
+}
+
+function acknowledgeApplicationFindings({ app, network }: Platform): void {
+  if (!app) return;
+  for (const subnet of network.network.vpc.publicSubnets) {
+    acknowledge(child(subnet, 'DefaultRoute'), {
+      plugin: 'HIPAA.Security',
+      rule: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
+      control: 'NET-05',
+      reason:
+        'Route of the public entry subnets, which hold only the internet-facing load balancer behind WAF (NET-05); the compute and data subnets have no route to the internet gateway (NET-01)',
+    });
+  }
+  const entry = app.entryPoint;
+  acknowledge(entry.securityGroup, {
+    plugin: 'AwsSolutions',
+    rule: 'AwsSolutions-EC23',
+    control: 'NET-05',
+    reason:
+      'The internet-facing load balancer is the platform\'s one entry point: HTTPS 443, and 80 only to redirect to HTTPS; every request passes the WAF web ACL (managed rules, per-IP rate limit, logged)',
+  });
+  acknowledge(entry.httpListener, {
+    plugin: 'HIPAA.Security',
+    rule: 'HIPAA.Security-ELBv2ACMCertificateRequired',
+    control: 'ENC-03',
+    reason:
+      'The port-80 listener serves nothing: its only action is a 301 redirect to HTTPS 443, whose listener uses the ACM certificate and a TLS 1.2/1.3 policy (HDS-ENC03-LoadBalancerTls checks both)',
+  });
+  // The services' own findings (ECR authorization, documents objects) are acknowledged by ContainerService
+  // and HealthDataStore.grantReadWrite, which create them, so that a service added in code is covered too.
 }
 
 function acknowledgeBackupFindings({ foundation, backup }: Platform): void {

@@ -4,7 +4,9 @@ import { applyResidencyBoundary } from './aspects/residency-boundary';
 import { applyPlatformTags } from './aspects/tags';
 import type { HdsConfig } from './config';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { CONTAINER_INTERFACE_ENDPOINTS } from './constructs/container-service';
 import { AccessStack } from './stacks/access-stack';
+import { AppStack } from './stacks/app-stack';
 import { AuditStack } from './stacks/audit-stack';
 import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { BackupStack } from './stacks/backup-stack';
@@ -24,6 +26,8 @@ export interface Platform {
   readonly backupCopy?: BackupCopyStack;
   readonly detection: DetectionStack;
   readonly access: AccessStack;
+  /** Present when `application.enabled`. */
+  readonly app?: AppStack;
 }
 
 /** Whether the stack creates IAM roles or users (which the residency boundary bounds). */
@@ -90,17 +94,33 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
     traceBuckets: [foundation.logArchive.archive, foundation.logArchive.accessLogs, backup.audit.evidenceBucket, detection.detection.evidenceBucket],
   });
 
+  let app_: AppStack | undefined;
+  if (config.application.enabled) {
+    // Fargate tasks in the isolated subnets pull images and read parameters privately (NET-02).
+    for (const [endpoint, service] of Object.entries(CONTAINER_INTERFACE_ENDPOINTS)) network.network.addInterfaceEndpoint(endpoint, service);
+    app_ = new AppStack(app, name('app'), {
+      config,
+      vpc: network.network.vpc,
+      computeSubnets: network.network.computeSubnets,
+      entrySubnets: network.network.entrySubnets!,
+      dataKey: foundation.keys.data,
+      logsKey: foundation.keys.logs,
+      accessLogs: foundation.logArchive.accessLogs,
+      store: data.store,
+    });
+  }
+
   // RES-03: every role the blueprint creates is bounded by the region deny (the foundation stack has no role).
   // A stack without any (a detection stack reusing the organization's services, the copy stack) gets no
   // boundary: unattached, its Allow * would be a policy that bounds nothing. A role added to such a stack
   // later fails RES03-RoleBounded at synth.
-  for (const stack of [network, data, audit, backup, backupCopy, detection, access]) {
+  for (const stack of [network, data, audit, backup, backupCopy, detection, access, app_]) {
     if (stack && hasPrincipals(stack)) applyResidencyBoundary(stack, config.allowedRegions);
   }
 
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());
-  const platform = { foundation, network, data, audit, backup, backupCopy, detection, access };
+  const platform = { foundation, network, data, audit, backup, backupCopy, detection, access, app: app_ };
   acknowledgePlatformFindings(platform);
   return platform;
 }

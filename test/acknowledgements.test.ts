@@ -13,7 +13,7 @@ const EXPECTED = [
   ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-ENC02-S3EncryptedWithCmk', 'ENC-02'],
   ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-LOG05-BucketAccessLogs', 'LOG-02'],
   // RES-03: the residency boundary of every stack that has roles is a ceiling, not a grant.
-  ...['hds-network', 'hds-data', 'hds-audit', 'hds-backup', 'hds-detection', 'hds-access'].flatMap((stack) =>
+  ...['hds-network', 'hds-data', 'hds-audit', 'hds-backup', 'hds-detection', 'hds-access', 'hds-app'].flatMap((stack) =>
     ['Action::*', 'Resource::*'].map((f) => [`${stack}/ResidencyBoundary`, `AwsSolutions::AwsSolutions-IAM5[${f}]`, 'RES-03']),
   ),
   ['hds-foundation/LogArchive/Archive/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
@@ -75,6 +75,17 @@ const EXPECTED = [
     `AwsSolutions::AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"${stack}","Region":"eu-west-3","OutputName":"${output}"}}/*]`,
     'LOG-06',
   ]),
+  // Application (NET-05, ENC-03): the one public entry point, its redirect-only port 80, the service's grants.
+  ['hds-network/Network/Vpc/entrySubnet1/DefaultRoute', 'HIPAA.Security::HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NET-05'],
+  ['hds-network/Network/Vpc/entrySubnet2/DefaultRoute', 'HIPAA.Security::HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NET-05'],
+  ['hds-app/EntryPoint/SecurityGroup', 'AwsSolutions::AwsSolutions-EC23', 'NET-05'],
+  ['hds-app/EntryPoint/LoadBalancer/Http', 'HIPAA.Security::HIPAA.Security-ELBv2ACMCertificateRequired', 'ENC-03'],
+  ['hds-app/Service-web/ExecutionPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
+  [
+    'hds-app/Service-web/TaskPolicy',
+    'AwsSolutions::AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"hds-data","Region":"eu-west-3","OutputName":"PublishOutputFnGetAttHealthDataDocuments618528DFArn6FC560B1"}}/*]',
+    'IAM-02',
+  ],
 ];
 
 /**

@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { acknowledgementsOf } from '../lib/acknowledgements';
+import { ContainerService } from '../lib/constructs/container-service';
 import { buildEvidence, readCloudAssembly } from '../lib/report';
 import { CONTROL_IDS } from '../policies/catalogue';
 import { buildTestPlatform } from './support/platform';
@@ -16,9 +19,10 @@ describe('the default platform, with every check', () => {
   const assembly = built.app.synth();
   const report = JSON.parse(fs.readFileSync(path.join(built.outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
 
-  test('synthesizes seven stacks pinned to the default account and region (RES-01)', () => {
+  test('synthesizes eight stacks pinned to the default account and region (RES-01)', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
       'hds-access',
+      'hds-app',
       'hds-audit',
       'hds-backup',
       'hds-data',
@@ -51,14 +55,13 @@ describe('the default platform, with every check', () => {
         // Pseudonymisation and reversibility are issue 8; they are verified by function tests, not templates.
         'not-evaluated': ['DATA-02', 'DATA-03'],
         acknowledged: ['ENC-02', 'BAK-02', 'LOG-05', 'IAM-02'],
-        // No internet entry point until issue 7.
-        'not-applicable': ['NET-05'],
+        'not-applicable': [],
         'not-met': [],
       };
       for (const [status, ids] of Object.entries(expected)) {
         expect({ status, ids: evidence.controls.filter((c) => c.status === status).map((c) => c.id) }).toEqual({ status, ids });
       }
-      expect(evidence.controls.filter((c) => c.status === 'met').length).toBe(CONTROL_IDS.length - 7);
+      expect(evidence.controls.filter((c) => c.status === 'met').length).toBe(CONTROL_IDS.length - 6);
       expect(evidence.summary.verdict).toBe('pass');
       expect(evidence.summary.regions).toEqual(['eu-west-3']);
       expect(evidence.controls.map((c) => c.id)).toEqual(CONTROL_IDS);
@@ -127,4 +130,29 @@ test('a platform that reuses the organization\'s detection services, without use
   // Provided by the organization: the report says so instead of claiming them.
   expect([statusOf('DET-01'), statusOf('DET-02'), statusOf('IAM-03')]).toEqual(['not-evaluated', 'not-evaluated', 'not-applicable']);
   expect(evidence.transfers.map((t) => [t.kind, t.destinationRegion])).toContainEqual(['backup-copy', 'eu-west-1']);
+});
+
+test('a service added in code as the README shows passes every check, and its findings are acknowledged by the constructs', () => {
+  const { app, platform } = buildTestPlatform({ checks: true });
+  const api = new ContainerService(platform.app!, 'Api', {
+    name: 'api',
+    vpc: platform.network.network.vpc,
+    subnets: platform.network.network.computeSubnets,
+    imageTag: '2026.11.3',
+    containerPort: 3000,
+    repositoryKey: platform.foundation.keys.data,
+    logsKey: platform.foundation.keys.logs,
+    logRetention: logs.RetentionDays.ONE_YEAR,
+  });
+  platform.app!.entryPoint.addService(api, { priority: 5, pathPatterns: ['/api/*'] });
+  platform.data.store.grantReadWrite(api, 'api');
+  // Under jest, synth throws on any unacknowledged finding.
+  app.synth();
+  const ids = acknowledgementsOf(api).map((a) => a.id);
+  expect(ids).toEqual(
+    expect.arrayContaining([
+      'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      expect.stringMatching(/^AwsSolutions::AwsSolutions-IAM5\[Resource::\{"Fn::GetStackOutput":\{"StackName":"hds-data".*Documents.*\}\}\/\*\]$/),
+    ]),
+  );
 });

@@ -7,6 +7,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acknowledge } from '../acknowledgements';
 import { recordControls } from '../controls';
 
 /**
@@ -253,6 +254,12 @@ export class ContainerService extends Construct implements ec2.IConnectable, iam
     });
     recordControls(this.executionRole, 'IAM-02');
     recordControls(this.executionPolicy, 'IAM-02');
+    acknowledge(this.executionPolicy, {
+      plugin: 'AwsSolutions',
+      rule: 'AwsSolutions-IAM5[Resource::*]',
+      control: 'IAM-02',
+      reason: "ecr:GetAuthorizationToken has no resource-level permission; image pulls are limited to the service's own repository, log writes to its own log group",
+    });
 
     this.taskDefinition = new ecs.FargateTaskDefinition(this, 'TaskDefinition', {
       cpu: props.cpu ?? 512,

@@ -5,7 +5,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct, Dependable, type IConstruct } from 'constructs';
+import { acknowledgeObjectWildcards } from '../acknowledgements';
 import { recordControls } from '../controls';
 import { SecureBucket } from './secure-bucket';
 
@@ -187,11 +188,21 @@ export class HealthDataStore extends Construct {
       actions: ['s3:ListBucket'],
       resourceArns: [this.documents.bucketArn],
     });
-    iam.Grant.addToPrincipal({
+    const objects = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
       resourceArns: [this.documents.arnForObjects('*')],
     });
+    // The one wildcard of the grant: the application chooses the object keys.
+    // The policy the statement landed in (the grantee's default policy, or the one it gives grants to).
+    const policies = Dependable.of(objects).dependencyRoots.filter((d) => d instanceof iam.Policy || d instanceof iam.ManagedPolicy);
+    for (const policy of policies) {
+      acknowledgeObjectWildcards(policy, [this.documents], {
+        control: 'IAM-02',
+        reason:
+          'Object keys of the documents bucket are chosen by the application; the actions are named (no version purge, no retention change) and the data key is usable only through S3',
+      });
+    }
     // The data key, for the documents only: through S3, the calls SSE-KMS makes on the caller's behalf.
     iam.Grant.addToPrincipal({
       grantee,

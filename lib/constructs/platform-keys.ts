@@ -57,8 +57,8 @@ export class PlatformKeys extends Construct {
 
     this.data = this.createKey('HealthData', {
       alias: `alias/${props.aliasPrefix}/health-data`,
-      description: 'hds-blueprint: health data at rest (S3 documents, Aurora, Secrets Manager, Performance Insights)',
-      viaServices: via('s3', 'rds', 'secretsmanager', 'backup'),
+      description: 'hds-blueprint: health data at rest (S3 documents, Aurora, Secrets Manager, Performance Insights) and the application images (ECR)',
+      viaServices: via('s3', 'rds', 'secretsmanager', 'backup', 'ecr'),
     });
 
     this.logs = this.createKey('Logs', {

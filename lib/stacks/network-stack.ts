@@ -18,6 +18,8 @@ export class NetworkStack extends HdsStack {
       availabilityZones: this.availabilityZones,
       logsKey: props.logsKey,
       flowLogRetention: this.traceRetention,
+      // The application's load balancer is the one public resource (NET-05).
+      publicEntry: this.config.application.enabled,
     });
   }
 }

@@ -8,9 +8,9 @@ import { buildTestPlatform } from '../support/platform';
  */
 describe('default platform stacks', () => {
   const { platform } = buildTestPlatform();
-  for (const name of ['foundation', 'network', 'data', 'audit', 'backup', 'detection', 'access'] as const) {
+  for (const name of ['foundation', 'network', 'data', 'audit', 'backup', 'detection', 'access', 'app'] as const) {
     test(`${name} stack matches its snapshot`, () => {
-      expect(Template.fromStack(platform[name]).toJSON()).toMatchSnapshot();
+      expect(Template.fromStack(platform[name]!).toJSON()).toMatchSnapshot();
     });
   }
 });
