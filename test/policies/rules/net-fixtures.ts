@@ -96,6 +96,11 @@ export function ruleFindings(rule: string, build: FixtureBuilder): { path: strin
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** `rule` reports exactly `paths` as non-compliant (judged, not "could not be evaluated"), and nothing else. */
+export function expectNonCompliant(rule: string, build: FixtureBuilder, paths: readonly string[]): void {
+  expect(ruleFindings(rule, build)).toStrictEqual([...paths].sort().map((path) => ({ path, evaluationError: false })));
+}
+
 /**
  * `rule` could not evaluate exactly these resources (and reported nothing else), for the reason `reason`
  * (matched against the verbose description, which carries the error of the rule).

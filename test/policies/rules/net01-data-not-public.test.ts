@@ -6,8 +6,8 @@ import * as include from 'aws-cdk-lib/cloudformation-include';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { expectEvaluationErrors, internetVpc, isolatedVpc, otherStack, parameterRef, platformNetwork, rawNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, internetVpc, isolatedVpc, otherStack, parameterRef, platformNetwork, rawNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET01-DataNotPublic';
 
@@ -57,7 +57,7 @@ const FOREIGN_NETWORK = {
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: a standalone DB instance with PubliclyAccessible true, in isolated subnets', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -69,17 +69,25 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F2: a standalone DB instance with no subnet group (RDS puts it in the default VPC, public)', () => {
-    expectFindings(RULE, (stack) => instance(stack), ['TestStack/Instance']);
+    expectNonCompliant(RULE, (stack) => instance(stack), ['TestStack/Instance']);
   });
 
   it('F3: a DB cluster with no subnet group', () => {
-    expectFindings(RULE, (stack) => new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', storageEncrypted: true }), [
+    expectNonCompliant(RULE, (stack) => new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', storageEncrypted: true }), [
       'TestStack/Cluster',
     ]);
   });
 
+  it('F15: a DB cluster with a literal identifier (DBClusterIdentifier) and no subnet group', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', storageEncrypted: true, dbClusterIdentifier: 'patients' }),
+      ['TestStack/Cluster'],
+    );
+  });
+
   it('F4: a Multi-AZ DB cluster with PubliclyAccessible true', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -91,25 +99,25 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: an Aurora writer with publiclyAccessible true, cluster in isolated subnets (DatabaseCluster)', () => {
-    expectFindings(RULE, (stack) => auroraCluster(stack, isolatedVpc(stack), ec2.SubnetType.PRIVATE_ISOLATED, true), [
+    expectNonCompliant(RULE, (stack) => auroraCluster(stack, isolatedVpc(stack), ec2.SubnetType.PRIVATE_ISOLATED, true), [
       'TestStack/Db/Writer/Resource',
     ]);
   });
 
   it('F6: an Aurora cluster in public subnets (internet gateway route, public IP auto-assign)', () => {
-    expectFindings(RULE, (stack) => auroraCluster(stack, internetVpc(stack), ec2.SubnetType.PUBLIC, false), [
+    expectNonCompliant(RULE, (stack) => auroraCluster(stack, internetVpc(stack), ec2.SubnetType.PUBLIC, false), [
       'TestStack/Db/Subnets/Default',
     ]);
   });
 
   it('F7: an Aurora cluster in private subnets with a NAT gateway route', () => {
-    expectFindings(RULE, (stack) => auroraCluster(stack, internetVpc(stack), ec2.SubnetType.PRIVATE_WITH_EGRESS), [
+    expectNonCompliant(RULE, (stack) => auroraCluster(stack, internetVpc(stack), ec2.SubnetType.PRIVATE_WITH_EGRESS), [
       'TestStack/Db/Subnets/Default',
     ]);
   });
 
   it('F8: a subnet group with one isolated and one public subnet', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = internetVpc(stack);
@@ -120,11 +128,11 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F9: raw L1: a subnet with MapPublicIpOnLaunch true and no route out', () => {
-    expectFindings(RULE, (stack) => subnetGroup(stack, [rawNetwork(stack, { mapPublicIp: true }).subnet.ref]), ['TestStack/SubnetGroup']);
+    expectNonCompliant(RULE, (stack) => subnetGroup(stack, [rawNetwork(stack, { mapPublicIp: true }).subnet.ref]), ['TestStack/SubnetGroup']);
   });
 
   it('F10: raw L1: a route of ::/0 through an egress-only internet gateway', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const net = rawNetwork(stack);
@@ -137,7 +145,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F11: raw L1: a route to a narrow range through an internet gateway (any route to an internet gateway)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const net = rawNetwork(stack);
@@ -150,7 +158,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F12: public subnets of a VPC in another stack (references across stacks)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack, app) => {
         const vpc = internetVpc(otherStack(app, 'NetworkStack'));
@@ -161,7 +169,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F13: a foreign template (cloudformation-include) whose data subnet routes to an internet gateway', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) =>
         includeTemplate(stack, {
@@ -177,7 +185,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F14: a literal internet gateway id (igw-) in a route', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const net = rawNetwork(stack);
@@ -222,6 +230,27 @@ describe(`${RULE}: evaluation errors`, () => {
 
   it('E4: a DBSubnetGroupName that names no subnet group of the app', () => {
     expectEvaluationErrors(RULE, (stack) => instance(stack, { dbSubnetGroupName: 'existing-group' }), ['TestStack/Instance'], /DBSubnetGroupName \(not a DB subnet group of the app\).*existing-group/);
+  });
+
+  it('E7: a DBSubnetGroupName given by a parameter', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => instance(stack, { dbSubnetGroupName: parameterRef(stack) }),
+      ['TestStack/Instance'],
+      /DBSubnetGroupName \(not a DB subnet group of the app\).*Unknown/,
+    );
+  });
+
+  it('E8: a DBSubnetGroupName that names no subnet group of the app, while the app has another one', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => {
+        subnetGroup(stack, isolatedVpc(stack).isolatedSubnets.map((s) => s.subnetId), 'SubnetGroup', 'data');
+        instance(stack, { dbSubnetGroupName: 'other' });
+      },
+      ['TestStack/Instance'],
+      /DBSubnetGroupName \(not a DB subnet group of the app\).*other/,
+    );
   });
 
   it('E5: a read replica with no subnet group, of a source instance outside the app', () => {

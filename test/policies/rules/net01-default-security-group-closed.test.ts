@@ -1,8 +1,8 @@
 import { CfnResource } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { isolatedVpc, otherStack, platformNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { expectNonCompliant, isolatedVpc, otherStack, platformNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET01-DefaultSecurityGroupClosed';
 
@@ -16,15 +16,15 @@ function restrictDefault(scope: Construct, defaultSecurityGroupId: string, id = 
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: an ec2.Vpc with restrictDefaultSecurityGroup: false', () => {
-    expectFindings(RULE, (stack) => isolatedVpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false }), ['TestStack/Vpc/Resource']);
+    expectNonCompliant(RULE, (stack) => isolatedVpc(stack, 'Vpc', { restrictDefaultSecurityGroup: false }), ['TestStack/Vpc/Resource']);
   });
 
   it('F2: raw L1: a CfnVPC alone', () => {
-    expectFindings(RULE, (stack) => new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.9.0.0/16' }), ['TestStack/Vpc']);
+    expectNonCompliant(RULE, (stack) => new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.9.0.0/16' }), ['TestStack/Vpc']);
   });
 
   it('F3: two VPCs, only one restricted: the other is reported', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         isolatedVpc(stack, 'Closed');
@@ -35,7 +35,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it("F4: the custom resource names a literal security group id, not the VPC's default group", () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.9.0.0/16' });
@@ -46,7 +46,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: the custom resource refers to another attribute of the VPC (not DefaultSecurityGroup)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.9.0.0/16' });
@@ -57,7 +57,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F6: a resource of another type pointed at the default group does not close it', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = new ec2.CfnVPC(stack, 'Vpc', { cidrBlock: '10.9.0.0/16' });

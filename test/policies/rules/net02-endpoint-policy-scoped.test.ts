@@ -1,8 +1,9 @@
+import { Aws, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { ACCOUNT, expectEvaluationErrors, isolatedVpc, parameterRef, platformNetwork, rawNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { ACCOUNT, expectEvaluationErrors, expectNonCompliant, isolatedVpc, parameterRef, platformNetwork, rawNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET02-EndpointPolicyScoped';
 
@@ -33,21 +34,27 @@ function allow(condition?: Record<string, unknown>): Record<string, unknown> {
 
 const ACCOUNT_ONLY = { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } };
 
+/** A raw endpoint in a stack with no account (environment-agnostic), whose only Allow is limited to `account`. */
+function agnosticEndpoint(stack: Stack, account: unknown): void {
+  const agnostic = new Stack(stack.node.root, 'Agnostic');
+  rawEndpoint(agnostic, { Statement: [allow({ StringEquals: { 'aws:PrincipalAccount': account } })] });
+}
+
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: a gateway endpoint with no policy (full access)', () => {
-    expectFindings(RULE, (stack) => isolatedVpc(stack).addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }), [
+    expectNonCompliant(RULE, (stack) => isolatedVpc(stack).addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 }), [
       'TestStack/Vpc/S3/Resource',
     ]);
   });
 
   it('F2: an interface endpoint with no policy', () => {
-    expectFindings(RULE, (stack) => isolatedVpc(stack).addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS }), [
+    expectNonCompliant(RULE, (stack) => isolatedVpc(stack).addInterfaceEndpoint('Kms', { service: ec2.InterfaceVpcEndpointAwsService.KMS }), [
       'TestStack/Vpc/Kms/Resource',
     ]);
   });
 
   it('F3: an Allow to * with no condition', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const endpoint = isolatedVpc(stack).addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3 });
@@ -58,21 +65,21 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F4: an Allow conditioned only on aws:SourceVpc (always true through the endpoint)', () => {
-    expectFindings(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:SourceVpc': 'vpc-0123' } })] }), ['TestStack/Endpoint']);
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:SourceVpc': 'vpc-0123' } })] }), ['TestStack/Endpoint']);
   });
 
   it('F5: an Allow conditioned on aws:SourceVpce', () => {
-    expectFindings(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:SourceVpce': 'vpce-0123' } })] }), ['TestStack/Endpoint']);
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:SourceVpce': 'vpce-0123' } })] }), ['TestStack/Endpoint']);
   });
 
   it('F6: aws:PrincipalAccount of another account', () => {
-    expectFindings(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalAccount': '222222222222' } })] }), [
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalAccount': '222222222222' } })] }), [
       'TestStack/Endpoint',
     ]);
   });
 
   it('F7: aws:PrincipalAccount listing this account and another', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalAccount': [ACCOUNT, '222222222222'] } })] }),
       ['TestStack/Endpoint'],
@@ -80,27 +87,43 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F8: one scoped Allow and one unscoped', () => {
-    expectFindings(RULE, (stack) => rawEndpoint(stack, { Statement: [allow(ACCOUNT_ONLY), allow()] }), ['TestStack/Endpoint']);
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow(ACCOUNT_ONLY), allow()] }), ['TestStack/Endpoint']);
   });
 
   it('F9: StringLike instead of StringEquals', () => {
-    expectFindings(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringLike: { 'aws:PrincipalAccount': ACCOUNT } })] }), [
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringLike: { 'aws:PrincipalAccount': ACCOUNT } })] }), [
       'TestStack/Endpoint',
     ]);
   });
 
   it('F10: raw: the policy as a JSON string (a template written by hand), unconditioned', () => {
-    expectFindings(RULE, (stack) => withStringPolicy(rawEndpoint(stack, undefined), { Version: '2012-10-17', Statement: [allow()] }), ['TestStack/Endpoint']);
+    expectNonCompliant(RULE, (stack) => withStringPolicy(rawEndpoint(stack, undefined), { Version: '2012-10-17', Statement: [allow()] }), ['TestStack/Endpoint']);
   });
 
   it('F11: an organization condition whose value is not an organization id', () => {
-    expectFindings(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalOrgID': '*' } })] }), [
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalOrgID': '*' } })] }), [
       'TestStack/Endpoint',
     ]);
   });
 
+  it.each(['xo-abcdef1234', 'o-abcdef1234/ou-1'])('F13: an organization condition %s that only contains an organization id', (org) => {
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalOrgID': org } })] }), ['TestStack/Endpoint']);
+  });
+
+  it('F14: an account condition with an empty list of values', () => {
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:PrincipalAccount': [] } })] }), ['TestStack/Endpoint']);
+  });
+
+  it('F15: raw L1: a single Statement object, unconditioned', () => {
+    expectNonCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: allow() }), ['TestStack/Endpoint']);
+  });
+
+  it.each(['12345', 'x123456789012', '123456789012x'])('F16: in a stack with no account, an account condition %s that is not an account id', (account) => {
+    expectNonCompliant(RULE, (stack) => agnosticEndpoint(stack, account), ['Agnostic/Endpoint']);
+  });
+
   it('F12: a raw gateway endpoint (type absent: Gateway) with no policy', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const { vpc } = rawNetwork(stack);
@@ -119,6 +142,19 @@ describe(`${RULE}: evaluation errors`, () => {
       ['TestStack/Endpoint'],
       /aws:PrincipalAccount cannot be evaluated.*Unknown/,
     );
+  });
+
+  it('E3: raw: the policy as a string that is not JSON', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => rawEndpoint(stack, undefined).addPropertyOverride('PolicyDocument', '{ "Statement": [ Allow everything'),
+      ['TestStack/Endpoint'],
+      /TestStack\/Endpoint: PolicyDocument \(not a JSON policy\)/,
+    );
+  });
+
+  it('E4: raw L1: a single Statement object with no Effect', () => {
+    expectEvaluationErrors(RULE, (stack) => rawEndpoint(stack, { Statement: { Principal: ANYONE, Action: '*', Resource: '*' } }), ['TestStack/Endpoint'], /policy Statement cannot be evaluated/);
   });
 
   it('E2: the endpoint type given by a parameter', () => {
@@ -160,5 +196,16 @@ describe(`${RULE}: passing fixtures`, () => {
 
   it('P6: raw: the policy as a JSON string, scoped', () => {
     expectCompliant(RULE, (stack) => withStringPolicy(rawEndpoint(stack, undefined), { Statement: [allow(ACCOUNT_ONLY)] }));
+  });
+
+  it('P7: the account condition next to another key of the same StringEquals', () => {
+    expectCompliant(RULE, (stack) => rawEndpoint(stack, { Statement: [allow({ StringEquals: { 'aws:SourceVpc': 'vpc-0123', 'aws:PrincipalAccount': ACCOUNT } })] }));
+  });
+
+  it.each([
+    ['a literal account id', '123456789012'],
+    ["the stack's own account (AWS::AccountId)", Aws.ACCOUNT_ID],
+  ])('P8: in a stack with no account, an account condition naming %s', (_what, account) => {
+    expectCompliant(RULE, (stack) => agnosticEndpoint(stack, account));
   });
 });

@@ -1,9 +1,10 @@
+import { Fn, Token, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { expectEvaluationErrors, internetVpc, isolatedVpc, otherStack, parameterRef, platformNetwork, rawNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, internetVpc, isolatedVpc, otherStack, parameterRef, platformNetwork, rawNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET02-PrivateApiAccess';
 
@@ -72,7 +73,7 @@ function rawFunctionWithEndpoints(scope: Construct, services: string[], s3RouteT
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: a function in isolated subnets of a VPC with no endpoint', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => fn(stack, isolatedVpc(stack)),
       ['TestStack/Function/Resource'],
@@ -81,7 +82,7 @@ describe(`${RULE}: failing fixtures`, () => {
 
   for (const missing of Object.keys(BASE)) {
     it(`F2-${missing}: every endpoint but the ${missing} interface endpoint`, () => {
-      expectFindings(
+      expectNonCompliant(
         RULE,
         (stack) => {
           const vpc = isolatedVpc(stack);
@@ -94,7 +95,7 @@ describe(`${RULE}: failing fixtures`, () => {
   }
 
   it('F3: every interface endpoint but no S3 gateway endpoint', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -106,7 +107,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F4: an S3 gateway endpoint associated only with the route tables of the data subnets, not those of the code', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -118,7 +119,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: the endpoints exist, but in another VPC', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         endpoints(isolatedVpc(stack, 'Other'), BASE);
@@ -129,7 +130,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F6: an ECS service with the base endpoints but no ecr.api, ecr.dkr, ssm', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -142,7 +143,7 @@ describe(`${RULE}: failing fixtures`, () => {
 
   for (const missing of Object.keys(CONTAINERS)) {
     it(`F7-${missing}: an ECS service with every endpoint but ${missing}`, () => {
-      expectFindings(
+      expectNonCompliant(
         RULE,
         (stack) => {
           const vpc = isolatedVpc(stack);
@@ -155,17 +156,32 @@ describe(`${RULE}: failing fixtures`, () => {
   }
 
   it('F8: raw L1: a function with every interface endpoint, and an S3 gateway endpoint with no route table', () => {
-    expectFindings(RULE, (stack) => rawFunctionWithEndpoints(stack, ['kms', 'logs', 'sts', 'secretsmanager'], 'none'), ['TestStack/RawFunction']);
+    expectNonCompliant(RULE, (stack) => rawFunctionWithEndpoints(stack, ['kms', 'logs', 'sts', 'secretsmanager'], 'none'), ['TestStack/RawFunction']);
   });
 
   it('F9: the kms endpoint declared as a gateway endpoint does not count as an interface endpoint', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         rawFunctionWithEndpoints(stack, ['logs', 'sts', 'secretsmanager'], 'own');
         new ec2.CfnVPCEndpoint(stack, 'KmsAsGateway', {
           vpcId: (stack.node.findChild('RawVpc') as ec2.CfnVPC).ref,
           serviceName: 'com.amazonaws.eu-west-3.kms',
+        });
+      },
+      ['TestStack/RawFunction'],
+    );
+  });
+
+  it('F10: raw L1: a DynamoDB gateway endpoint on the route table of the code, and no S3 gateway endpoint', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        rawFunctionWithEndpoints(stack, ['kms', 'logs', 'sts', 'secretsmanager'], 'none');
+        new ec2.CfnVPCEndpoint(stack, 'EndpointDynamoDb', {
+          vpcId: (stack.node.findChild('RawVpc') as ec2.CfnVPC).ref,
+          serviceName: 'com.amazonaws.eu-west-3.dynamodb',
+          routeTableIds: [(stack.node.findChild('RawRouteTable') as ec2.CfnRouteTable).ref],
         });
       },
       ['TestStack/RawFunction'],
@@ -203,6 +219,39 @@ describe(`${RULE}: evaluation errors`, () => {
       ['TestStack/RawFunction'],
       /missing interface secretsmanager unless an unreadable endpoint provides them: .*ServiceName cannot be evaluated/,
     );
+  });
+
+  const rawEndpoint = (stack: Construct, props: Partial<ec2.CfnVPCEndpointProps>) =>
+    new ec2.CfnVPCEndpoint(stack, 'Unreadable', { vpcId: (stack.node.findChild('RawVpc') as ec2.CfnVPC).ref, serviceName: 'com.amazonaws.eu-west-3.secretsmanager', ...props });
+
+  it.each<[string, (stack: Stack) => void, RegExp]>([
+    [
+      'the type of an endpoint given by a parameter',
+      (stack) => {
+        rawFunctionWithEndpoints(stack, ['kms', 'logs', 'sts'], 'own');
+        rawEndpoint(stack, { vpcEndpointType: parameterRef(stack) });
+      },
+      /Unreadable: VpcEndpointType cannot be evaluated/,
+    ],
+    [
+      'the route tables of a gateway endpoint given by an Fn::If',
+      (stack) => {
+        rawFunctionWithEndpoints(stack, ['kms', 'logs', 'sts', 'secretsmanager'], 'none');
+        rawEndpoint(stack, { serviceName: 'com.amazonaws.eu-west-3.s3', routeTableIds: Token.asList(Fn.conditionIf('Routed', ['rtb-0123'], [])) });
+      },
+      /missing gateway s3 \(route table of TestStack\/RawSubnet\) unless an unreadable endpoint provides them: TestStack\/Unreadable: RouteTableIds cannot be evaluated/,
+    ],
+    [
+      'two endpoints missing, and two unreadable endpoints',
+      (stack) => {
+        rawFunctionWithEndpoints(stack, ['kms', 'logs'], 'own');
+        rawEndpoint(stack, { vpcEndpointType: 'Interface', serviceName: parameterRef(stack, 'First') });
+        new ec2.CfnVPCEndpoint(stack, 'Second', { vpcId: (stack.node.findChild('RawVpc') as ec2.CfnVPC).ref, vpcEndpointType: 'Interface', serviceName: parameterRef(stack, 'Other') });
+      },
+      /missing interface sts, interface secretsmanager unless an unreadable endpoint provides them: .*ServiceName cannot be evaluated.*; .*ServiceName cannot be evaluated/,
+    ],
+  ])('E3: %s', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, ['TestStack/RawFunction'], reason);
   });
 });
 
@@ -245,6 +294,13 @@ describe(`${RULE}: passing fixtures`, () => {
       const vpc = internetVpc(stack);
       endpoints(vpc, BASE);
       fn(stack, vpc, { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
+    });
+  });
+
+  it('P7: raw L1: an endpoint of a VPC outside the app (literal id) is ignored', () => {
+    expectCompliant(RULE, (stack) => {
+      rawFunctionWithEndpoints(stack, ['kms', 'logs', 'sts', 'secretsmanager'], 'own');
+      new ec2.CfnVPCEndpoint(stack, 'Elsewhere', { vpcId: 'vpc-0123456789abcdef0', vpcEndpointType: 'Interface', serviceName: 'com.amazonaws.eu-west-3.kms' });
     });
   });
 });

@@ -3,8 +3,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { expectEvaluationErrors, isolatedVpc, otherStack, parameterRef, platformNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, isolatedVpc, otherStack, parameterRef, platformNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET03-FlowLogsAll';
 const ROLE = 'arn:aws:iam::111111111111:role/flow-logs';
@@ -23,11 +23,11 @@ function rawFlowLog(scope: Construct, vpc: ec2.CfnVPC, props: Partial<ec2.CfnFlo
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: a VPC with no flow log', () => {
-    expectFindings(RULE, (stack) => isolatedVpc(stack), ['TestStack/Vpc/Resource']);
+    expectNonCompliant(RULE, (stack) => isolatedVpc(stack), ['TestStack/Vpc/Resource']);
   });
 
   it('F2: a flow log of rejected traffic only', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         isolatedVpc(stack).addFlowLog('FlowLog', {
@@ -40,7 +40,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F3: a flow log of all traffic to a log group without KMS', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         isolatedVpc(stack).addFlowLog('FlowLog', {
@@ -53,7 +53,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F4: a flow log to Kinesis Data Firehose', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) =>
         rawFlowLog(stack, rawVpc(stack), {
@@ -65,7 +65,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: only the subnets have flow logs, not the VPC', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -82,7 +82,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F6: raw L1: LogGroupName the literal name of a log group of the app without KMS', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         new logs.CfnLogGroup(stack, 'Group', { logGroupName: '/vpc/flows' });
@@ -93,7 +93,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F7: a flow log of another VPC does not cover this one', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         isolatedVpc(stack, 'Logged').addFlowLog('FlowLog', { destination: ec2.FlowLogDestination.toCloudWatchLogs(encryptedGroup(stack)) });

@@ -1,8 +1,9 @@
+import { Fn, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { expectEvaluationErrors, isolatedVpc, otherStack, parameterRef, rawNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, isolatedVpc, otherStack, parameterRef, rawNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET04-DataTierNoOpenEgress';
 
@@ -42,7 +43,7 @@ const TO_VPC = { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.9.0.
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: an Aurora cluster whose security group allows all outbound (CDK default)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -53,7 +54,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F2: an Aurora cluster with no security group given: CDK creates one that allows all outbound', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -69,11 +70,11 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F3: raw L1: a security group with no egress rule keeps the EC2 default (all traffic out)', () => {
-    expectFindings(RULE, (stack) => rawInstance(stack, [rawGroup(stack).attrGroupId]), ['TestStack/Instance']);
+    expectNonCompliant(RULE, (stack) => rawInstance(stack, [rawGroup(stack).attrGroupId]), ['TestStack/Instance']);
   });
 
   it('F4: a closed group plus a separate egress resource to 0.0.0.0/0', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -86,7 +87,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: a group that allows all IPv6 outbound (::/0)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -99,7 +100,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F6: two groups, one closed and one open', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const vpc = isolatedVpc(stack);
@@ -110,11 +111,11 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F7: raw L1: a standalone instance with no security group (the VPC default group)', () => {
-    expectFindings(RULE, (stack) => rawInstance(stack), ['TestStack/Instance']);
+    expectNonCompliant(RULE, (stack) => rawInstance(stack), ['TestStack/Instance']);
   });
 
   it('F8: raw L1: a DB cluster whose group has an inline rule to 0.0.0.0/0 on one port', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const g = rawGroup(stack, [TO_VPC, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '0.0.0.0/0' }]);
@@ -125,7 +126,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F9: the security group in another stack (references across stacks)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack, app) => {
         const network = otherStack(app, 'NetworkStack');
@@ -137,7 +138,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F10: a standalone DatabaseInstance with its default security group (allows all outbound)', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) =>
         new rds.DatabaseInstance(stack, 'Db', {
@@ -150,13 +151,36 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F11: a read replica with no group of its own inherits the open group of its source', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const source = rawInstance(stack, [rawGroup(stack).attrGroupId]);
         new rds.CfnDBInstance(stack, 'Replica', { dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: source.ref });
       },
       ['TestStack/Instance', 'TestStack/Replica'],
+    );
+  });
+
+  it('F12: a read replica with a closed group of its own is judged on it: only its source, with an open group, is reported', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const source = rawInstance(stack, [rawGroup(stack).attrGroupId]);
+        new rds.CfnDBInstance(stack, 'Replica', {
+          dbInstanceClass: 'db.t4g.micro',
+          sourceDbInstanceIdentifier: source.ref,
+          vpcSecurityGroups: [rawGroup(stack, [TO_VPC], 'ReplicaGroup').attrGroupId],
+        });
+      },
+      ['TestStack/Instance'],
+    );
+  });
+
+  it('F13: raw L1: a DB cluster with a literal identifier (DBClusterIdentifier) whose group keeps the EC2 default egress', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => new rds.CfnDBCluster(stack, 'Cluster', { engine: 'aurora-postgresql', dbClusterIdentifier: 'patients', vpcSecurityGroupIds: [rawGroup(stack).attrGroupId] }),
+      ['TestStack/Cluster'],
     );
   });
 });
@@ -186,9 +210,77 @@ describe(`${RULE}: evaluation errors`, () => {
       /GroupId \(not a AWS::EC2::SecurityGroup of the app\)/,
     );
   });
+
+  it('E4: the inline egress rules of the group given by an Fn::If', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => {
+        const g = rawGroup(stack);
+        g.securityGroupEgress = Token.asAny(Fn.conditionIf('Open', [TO_VPC], [TO_VPC]));
+        rawInstance(stack, [g.attrGroupId]);
+      },
+      ['TestStack/Instance'],
+      /SecurityGroupEgress cannot be evaluated/,
+    );
+  });
+
+  it('E5: the CIDR of an inline egress rule given by a parameter: the rule is named', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => rawInstance(stack, [rawGroup(stack, [TO_VPC, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: parameterRef(stack) }]).attrGroupId]),
+      ['TestStack/Instance'],
+      /SecurityGroupEgress\[1\] CidrIp cannot be evaluated/,
+    );
+  });
+
+  it('E6: the CIDR of a separate egress resource given by a parameter', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => {
+        const g = rawGroup(stack, [TO_VPC]);
+        rawInstance(stack, [g.attrGroupId]);
+        new ec2.CfnSecurityGroupEgress(stack, 'Egress', { groupId: g.attrGroupId, ipProtocol: '-1', cidrIp: parameterRef(stack) });
+      },
+      ['TestStack/Instance'],
+      /egress CidrIp cannot be evaluated/,
+    );
+  });
+
+  it('E7: the security groups of an instance given by an Fn::If', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => rawInstance(stack, Token.asList(Fn.conditionIf('Grouped', [rawGroup(stack, [TO_VPC]).attrGroupId], []))),
+      ['TestStack/Instance'],
+      /TestStack\/Instance: VPCSecurityGroups cannot be evaluated/,
+    );
+  });
+
+  it('E8: a read replica with no group of its own, of a source instance outside the app', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => new rds.CfnDBInstance(stack, 'Replica', { dbInstanceClass: 'db.t4g.micro', sourceDbInstanceIdentifier: 'arn:aws:rds:eu-west-3:111111111111:db:elsewhere' }),
+      ['TestStack/Replica'],
+      /SourceDBInstanceIdentifier \(not a AWS::RDS::DBInstance of the app\)/,
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
+  it('P6: raw L1: the only inline egress rule goes to another security group', () => {
+    expectCompliant(RULE, (stack) => {
+      const peer = rawGroup(stack, [TO_VPC], 'Peer');
+      rawInstance(stack, [rawGroup(stack, [{ ipProtocol: 'tcp', fromPort: 5432, toPort: 5432, destinationSecurityGroupId: peer.attrGroupId }]).attrGroupId]);
+    });
+  });
+
+  it('P7: an open egress resource of another group of the app (by reference) does not open the database group', () => {
+    expectCompliant(RULE, (stack) => {
+      rawInstance(stack, [rawGroup(stack, [TO_VPC]).attrGroupId]);
+      const other = rawGroup(stack, [TO_VPC], 'Other');
+      new ec2.CfnSecurityGroupEgress(stack, 'OtherEgress', { groupId: other.attrGroupId, ipProtocol: '-1', cidrIp: '0.0.0.0/0' });
+    });
+  });
+
   it("P1: the platform's shape: allowAllOutbound false (CDK's placeholder rule to 255.255.255.255/32)", () => {
     expectCompliant(RULE, (stack) => {
       const vpc = isolatedVpc(stack);

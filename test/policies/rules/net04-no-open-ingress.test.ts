@@ -1,8 +1,9 @@
+import { Fn, Token, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
-import { expectCompliant, expectFindings } from '../support';
-import { expectEvaluationErrors, internetVpc, isolatedVpc, parameterRef, rawNetwork } from './net-fixtures';
+import { expectCompliant } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, internetVpc, isolatedVpc, parameterRef, rawNetwork } from './net-fixtures';
 
 const RULE = 'HDS-NET04-NoOpenIngress';
 const CERTIFICATE = 'arn:aws:acm:eu-west-3:111111111111:certificate/abc';
@@ -33,7 +34,7 @@ const HTTPS_FROM_ANYWHERE = { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cid
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: SSH from anywhere on an ordinary security group', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => new ec2.SecurityGroup(stack, 'Group', { vpc: isolatedVpc(stack) }).addIngressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(22)),
       ['TestStack/Group/Resource'],
@@ -41,7 +42,7 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F2: HTTPS from any IPv6 address on a group no load balancer uses', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => new ec2.SecurityGroup(stack, 'Group', { vpc: isolatedVpc(stack) }).addIngressRule(ec2.Peer.anyIpv6(), ec2.Port.tcp(443)),
       ['TestStack/Group/Resource'],
@@ -49,23 +50,23 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F3: HTTPS open to the internet on an internal load balancer', () => {
-    expectFindings(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), false), ['TestStack/Lb/SecurityGroup/Resource']);
+    expectNonCompliant(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), false), ['TestStack/Lb/SecurityGroup/Resource']);
   });
 
   it('F4: an internet-facing load balancer listening on 8443', () => {
-    expectFindings(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), true, 8443), ['TestStack/Lb/SecurityGroup/Resource']);
+    expectNonCompliant(RULE, (stack) => httpsLoadBalancer(stack, internetVpc(stack), true, 8443), ['TestStack/Lb/SecurityGroup/Resource']);
   });
 
   it('F5: raw L1: TCP 443-444 from anywhere on an internet-facing load balancer', () => {
-    expectFindings(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, toPort: 444 }), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, toPort: 444 }), ['TestStack/Group']);
   });
 
   it('F6: raw L1: UDP 443 from anywhere on an internet-facing load balancer', () => {
-    expectFindings(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, ipProtocol: 'udp' }), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, ipProtocol: 'udp' }), ['TestStack/Group']);
   });
 
   it('F7: raw L1: a separate ingress resource, all protocols from anywhere', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const group = rawGroup(stack, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/8' }, 'no-lb');
@@ -76,15 +77,30 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F8: any address with a /0 prefix is every address (10.0.0.0/0)', () => {
-    expectFindings(RULE, (stack) => rawGroup(stack, { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '10.0.0.0/0' }, 'no-lb'), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '10.0.0.0/0' }, 'no-lb'), ['TestStack/Group']);
   });
 
   it('F9: raw L1: 443 from anywhere on a load balancer with Scheme internal', () => {
-    expectFindings(RULE, (stack) => rawGroup(stack, HTTPS_FROM_ANYWHERE, 'internal'), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, HTTPS_FROM_ANYWHERE, 'internal'), ['TestStack/Group']);
   });
 
   it('F10: every port of the internet-facing load balancer group (-1) from anywhere', () => {
-    expectFindings(RULE, (stack) => rawGroup(stack, { ipProtocol: '-1', cidrIp: '0.0.0.0/0' }), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, { ipProtocol: '-1', cidrIp: '0.0.0.0/0' }), ['TestStack/Group']);
+  });
+
+  it('F11: raw L1: TCP 80-443 from anywhere on an internet-facing load balancer', () => {
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, fromPort: 80 }), ['TestStack/Group']);
+  });
+
+  it('F12: raw L1: 443 from anywhere on a group no load balancer uses, while an internet-facing one uses another group', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const group = rawGroup(stack, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/8' });
+        new ec2.CfnSecurityGroup(stack, 'Unused', { groupDescription: 'unused', vpcId: group.vpcId, securityGroupIngress: [HTTPS_FROM_ANYWHERE] });
+      },
+      ['TestStack/Unused'],
+    );
   });
 });
 
@@ -105,6 +121,58 @@ describe(`${RULE}: evaluation errors`, () => {
       ['TestStack/Ingress'],
       /GroupId \(not a AWS::EC2::SecurityGroup of the app\)/,
     );
+  });
+
+  it.each<[string, (stack: Stack) => void, string, RegExp]>([
+    [
+      'the ingress rules of a group given by an Fn::If',
+      (stack) => {
+        rawGroup(stack, HTTPS_FROM_ANYWHERE, 'no-lb').securityGroupIngress = Token.asAny(Fn.conditionIf('Open', [HTTPS_FROM_ANYWHERE], []));
+      },
+      'TestStack/Group',
+      /Group: SecurityGroupIngress cannot be evaluated/,
+    ],
+    [
+      'the CIDR of the second ingress rule of a group given by a parameter',
+      (stack) => rawGroup(stack, { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: parameterRef(stack) }, 'no-lb'),
+      'TestStack/Group',
+      /Group: SecurityGroupIngress\[0\] CidrIp cannot be evaluated/,
+    ],
+    [
+      'the CIDR of a separate ingress resource given by a parameter',
+      (stack) => {
+        const group = rawGroup(stack, { ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: '10.0.0.0/8' }, 'no-lb');
+        new ec2.CfnSecurityGroupIngress(stack, 'Ingress', { groupId: group.attrGroupId, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: parameterRef(stack) });
+      },
+      'TestStack/Ingress',
+      /Ingress: ingress CidrIp cannot be evaluated/,
+    ],
+    ['the protocol of an open rule given by a parameter', (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, ipProtocol: parameterRef(stack) }), 'TestStack/Group', /Group: SecurityGroupIngress\[0\] IpProtocol cannot be evaluated/],
+    [
+      'the first port of an open rule given by a parameter',
+      (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, fromPort: Token.asNumber(parameterRef(stack)) }),
+      'TestStack/Group',
+      /Group: SecurityGroupIngress\[0\] FromPort cannot be evaluated/,
+    ],
+    [
+      'the last port of an open rule given by a parameter',
+      (stack) => rawGroup(stack, { ...HTTPS_FROM_ANYWHERE, toPort: Token.asNumber(parameterRef(stack)) }),
+      'TestStack/Group',
+      /Group: SecurityGroupIngress\[0\] ToPort cannot be evaluated/,
+    ],
+    ['the scheme of the load balancer given by a parameter', (stack) => rawGroup(stack, HTTPS_FROM_ANYWHERE, parameterRef(stack)), 'TestStack/Group', /RawLb: Scheme cannot be evaluated/],
+    [
+      'the security groups of the load balancer given by an Fn::If',
+      (stack) => {
+        const group = rawGroup(stack, HTTPS_FROM_ANYWHERE, 'no-lb');
+        const { subnet } = rawNetwork(stack, { prefix: 'Lb' });
+        new elbv2.CfnLoadBalancer(stack, 'RawLb', { subnets: [subnet.ref], securityGroups: Token.asList(Fn.conditionIf('Grouped', [group.attrGroupId], [])) });
+      },
+      'TestStack/Group',
+      /RawLb: SecurityGroups cannot be evaluated/,
+    ],
+  ])('E3: %s', (_what, build, path, reason) => {
+    expectEvaluationErrors(RULE, build, [path], reason);
   });
 });
 
@@ -132,6 +200,18 @@ describe(`${RULE}: passing fixtures`, () => {
       new ec2.CfnSecurityGroupIngress(stack, 'Ingress', { groupId: group.ref, ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIpv6: '::/0' });
     });
   });
+
+  it('P5: raw L1: the protocol given as the number 6 (a YAML template)', () => {
+    expectCompliant(RULE, (stack) => rawGroup(stack, HTTPS_FROM_ANYWHERE).addPropertyOverride('SecurityGroupIngress.0.IpProtocol', 6));
+  });
+
+  it('P6: raw L1: an internet-facing load balancer with two groups, a literal one and the group open on 443', () => {
+    expectCompliant(RULE, (stack) => {
+      const group = rawGroup(stack, HTTPS_FROM_ANYWHERE, 'no-lb');
+      const { subnet } = rawNetwork(stack, { prefix: 'Lb' });
+      new elbv2.CfnLoadBalancer(stack, 'RawLb', { subnets: [subnet.ref], securityGroups: ['sg-0123456789abcdef0', group.attrGroupId] });
+    });
+  });
 });
 
 describe(`${RULE}: port 80, open only for redirects to HTTPS (ENC-03)`, () => {
@@ -148,7 +228,7 @@ describe(`${RULE}: port 80, open only for redirects to HTTPS (ENC-03)`, () => {
   }
 
   it('F13: port 80 open on an internet-facing ALB whose port-80 listener serves (forwards) instead of redirecting', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const lb = httpsLoadBalancer(stack, internetVpc(stack), true);
@@ -160,23 +240,23 @@ describe(`${RULE}: port 80, open only for redirects to HTTPS (ENC-03)`, () => {
   });
 
   it('F14: port 80 open on a group no load balancer uses', () => {
-    expectFindings(RULE, (stack) => rawGroup(stack, HTTP_FROM_ANYWHERE, 'no-lb'), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawGroup(stack, HTTP_FROM_ANYWHERE, 'no-lb'), ['TestStack/Group']);
   });
 
   it('F15: port 80 open on an internet-facing load balancer with no port-80 listener', () => {
-    expectFindings(RULE, (stack) => rawEntry(stack, undefined), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawEntry(stack, undefined), ['TestStack/Group']);
   });
 
   it('F16: port 80 open on an internal load balancer, even with a redirect listener', () => {
-    expectFindings(RULE, (stack) => rawEntry(stack, [TO_HTTPS], 'internal'), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawEntry(stack, [TO_HTTPS], 'internal'), ['TestStack/Group']);
   });
 
   it('F17: the port-80 listener redirects to HTTP (another host in clear text)', () => {
-    expectFindings(RULE, (stack) => rawEntry(stack, [{ type: 'redirect', redirectConfig: { protocol: 'HTTP', host: 'other.example', statusCode: 'HTTP_301' } }]), ['TestStack/Group']);
+    expectNonCompliant(RULE, (stack) => rawEntry(stack, [{ type: 'redirect', redirectConfig: { protocol: 'HTTP', host: 'other.example', statusCode: 'HTTP_301' } }]), ['TestStack/Group']);
   });
 
   it('F18: the port-80 listener redirects, but one of its rules answers in clear text', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const { listener } = rawEntry(stack, [TO_HTTPS]);
@@ -192,7 +272,7 @@ describe(`${RULE}: port 80, open only for redirects to HTTPS (ENC-03)`, () => {
   });
 
   it('F19: the group is shared with a second load balancer whose port-80 listener forwards', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const { group } = rawEntry(stack, [TO_HTTPS]);
@@ -205,7 +285,7 @@ describe(`${RULE}: port 80, open only for redirects to HTTPS (ENC-03)`, () => {
   });
 
   it('F20: TCP 80-81 from anywhere, even with a redirect listener on 80', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => {
         const { group } = rawEntry(stack, [TO_HTTPS]);
