@@ -26,6 +26,7 @@ export const RUNBOOKS = [
   { topic: 'incident', path: 'docs/runbooks/incident.md' },
   { topic: 'restore', path: 'docs/runbooks/restore.md' },
   { topic: 'key-compromise', path: 'docs/runbooks/key-compromise.md' },
+  { topic: 'reversibility', path: 'docs/runbooks/reversibility.md' },
 ] as const;
 
 /**

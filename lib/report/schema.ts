@@ -132,7 +132,7 @@ export const evidenceSchema = z.strictObject({
   transfers: z.array(transfer),
   actors: z.array(actor).describe('Who hosts and processes the data (EXI 31): from the platform config, else AWS alone'),
   acknowledgements: z.array(acknowledgement),
-  runbooks: z.array(z.strictObject({ topic: z.enum(['incident', 'restore', 'key-compromise']), path: z.string() })),
+  runbooks: z.array(z.strictObject({ topic: z.enum(['incident', 'restore', 'key-compromise', 'reversibility']), path: z.string() })),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 

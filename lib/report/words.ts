@@ -81,7 +81,7 @@ export const WORDS = {
     noAcknowledgement: 'Aucun écart justifié.',
     ackHeader: ['Jeu de règles', 'Règle', 'Exigence', 'Exigence compensatoire', 'Motif', 'Constructions'],
     runbooks: 'Procédures (DET-04)',
-    runbookTopics: { incident: 'Incident de sécurité', restore: 'Restauration', 'key-compromise': 'Compromission de clé' } satisfies Record<Topic, string>,
+    runbookTopics: { incident: 'Incident de sécurité', restore: 'Restauration', 'key-compromise': 'Compromission de clé', reversibility: 'Réversibilité' } satisfies Record<Topic, string>,
     contents: 'Sommaire',
   },
   en: {
@@ -155,7 +155,7 @@ export const WORDS = {
     noAcknowledgement: 'No acknowledged finding.',
     ackHeader: ['Rule pack', 'Rule', 'Control', 'Compensating control', 'Reason', 'Constructs'],
     runbooks: 'Runbooks (DET-04)',
-    runbookTopics: { incident: 'Security incident', restore: 'Restore', 'key-compromise': 'Key compromise' } satisfies Record<Topic, string>,
+    runbookTopics: { incident: 'Security incident', restore: 'Restore', 'key-compromise': 'Key compromise', reversibility: 'Reversibility' } satisfies Record<Topic, string>,
     contents: 'Contents',
   },
 } as const;
