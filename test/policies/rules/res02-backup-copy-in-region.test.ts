@@ -182,6 +182,20 @@ describe(`HDS-${RULE.id}: fixtures that cannot be evaluated`, () => {
       /^Rule threw an error during validation\. \[RES-02\] destination vault of copy action 0 of rule 0 of backup plan TestStack\/Plan cannot be evaluated/,
     );
   });
+  it.each<[string, (stack: Stack) => void, RegExp]>([
+    [
+      'copy actions behind an Fn::If',
+      (stack) => rawPlan(stack, [[]]).addPropertyOverride('BackupPlan.BackupPlanRule.0.CopyActions', Fn.conditionIf('Copy', [], Aws.NO_VALUE)),
+      /\[RES-02\] copy actions of rule 0 of backup plan TestStack\/Plan cannot be evaluated/,
+    ],
+    [
+      'the whole plan behind an Fn::If',
+      (stack) => void new backup.CfnBackupPlan(stack, 'Plan', { backupPlan: Token.asAny(Fn.conditionIf('Copy', {}, Aws.NO_VALUE)) }),
+      /\[RES-02\] rules of backup plan TestStack\/Plan cannot be evaluated/,
+    ],
+  ])('E8: %s: the verbose description says what', (_what, build, reason) => {
+    expect(verboseDescription(RULE, build)).toMatch(reason);
+  });
 });
 
 describe(`HDS-${RULE.id}: passing fixtures`, () => {

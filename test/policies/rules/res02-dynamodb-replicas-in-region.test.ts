@@ -113,6 +113,21 @@ describe(`HDS-${RULE.id}: fixtures that cannot be evaluated`, () => {
       /^Rule threw an error during validation\. \[RES-02\] region of Replicas\[0\] of global table TestStack\/Table cannot be evaluated/,
     );
   });
+
+  it('E6: the verbose description names replicas behind an Fn::If, and a replica resource whose region is a parameter', () => {
+    expect(
+      verboseDescription(RULE, (stack) => {
+        const table = rawGlobalTable(stack, ['eu-west-3']);
+        table.addPropertyOverride('Replicas', Fn.conditionIf('Global', [{ Region: 'eu-west-1' }], [{ Region: 'eu-west-3' }]));
+      }),
+    ).toMatch(/\[RES-02\] Replicas of global table TestStack\/Table cannot be evaluated/);
+    expect(
+      verboseDescription(RULE, (stack) => {
+        const table = new dynamodb.Table(stack, 'Table', { partitionKey: KEY, replicationRegions: ['eu-west-1'] });
+        (table.node.findChild('Replicaeu-west-1').node.defaultChild as CfnResource).addPropertyOverride('Region', parameterRef(stack));
+      }),
+    ).toMatch(/\[RES-02\] region of DynamoDB replica TestStack\/Table\/Replicaeu-west-1\/Default cannot be evaluated/);
+  });
 });
 
 describe(`HDS-${RULE.id}: passing fixtures`, () => {

@@ -77,6 +77,23 @@ describe(`HDS-${RULE.id}: fixtures that cannot be evaluated`, () => {
       /^Rule threw an error during validation\. \[RES-02\] region of destination 0 of rule 0 of ECR replication configuration TestStack\/Replication cannot be evaluated/,
     );
   });
+
+  it('E5: the verbose description names rules, or destinations, behind an Fn::If', () => {
+    expect(
+      verboseDescription(RULE, (stack) => {
+        new ecr.CfnReplicationConfiguration(stack, 'Replication', {
+          replicationConfiguration: { rules: Token.asAny(Fn.conditionIf('Replicate', [], Aws.NO_VALUE)) },
+        });
+      }),
+    ).toMatch(/\[RES-02\] rules of ECR replication configuration TestStack\/Replication cannot be evaluated/);
+    expect(
+      verboseDescription(RULE, (stack) => {
+        new ecr.CfnReplicationConfiguration(stack, 'Replication', {
+          replicationConfiguration: { rules: [{ destinations: Token.asAny(Fn.conditionIf('Replicate', [], Aws.NO_VALUE)) }] },
+        });
+      }),
+    ).toMatch(/\[RES-02\] destinations of rule 0 of ECR replication configuration TestStack\/Replication cannot be evaluated/);
+  });
 });
 
 describe(`HDS-${RULE.id}: passing fixtures`, () => {

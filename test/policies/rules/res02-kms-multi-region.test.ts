@@ -114,6 +114,18 @@ describe(`HDS-${RULE.id}: fixtures that cannot be evaluated`, () => {
       /^Rule threw an error during validation\. \[RES-02\] region of the primary key of replica key TestStack\/Replica cannot be evaluated/,
     );
   });
+
+  it('E6: a replica key whose primary key ARN has no region field', () => {
+    expectEvaluationError(RULE, (stack) => void replicaKey(stack, `arn:aws:kms::${ACCOUNT}:key/mrk-1`), 'TestStack/Replica');
+  });
+
+  it('E7: the verbose description names a MultiRegion that cannot be evaluated', () => {
+    expect(
+      verboseDescription(RULE, (stack) => {
+        new kms.CfnKey(stack, 'Key', { keyPolicy: POLICY }).addPropertyOverride('MultiRegion', parameterRef(stack));
+      }),
+    ).toMatch(/\[RES-02\] MultiRegion of key TestStack\/Key cannot be evaluated/);
+  });
 });
 
 describe(`HDS-${RULE.id}: passing fixtures`, () => {
@@ -150,5 +162,9 @@ describe(`HDS-${RULE.id}: passing fixtures`, () => {
 
   it('P5: an alias is not a key (not applicable)', () => {
     expectNotApplicable(RULE, (stack) => void new kms.CfnAlias(stack, 'Alias', { aliasName: 'alias/hds', targetKeyId: 'mrk-1' }));
+  });
+
+  it("P6: a raw key whose MultiRegion is the string 'false' (as a template may spell it)", () => {
+    expectCompliantResources(RULE, (stack) => void new kms.CfnKey(stack, 'Key', { keyPolicy: POLICY }).addPropertyOverride('MultiRegion', 'false'), ['TestStack/Key']);
   });
 });

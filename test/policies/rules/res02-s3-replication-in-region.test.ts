@@ -177,6 +177,10 @@ describe(`HDS-${RULE.id}: failing fixtures`, () => {
       ['TestStack/Source'],
     );
   });
+
+  it('F10: a destination whose ARN says its region (a directory bucket) in us-east-1', () => {
+    expectNonCompliant(RULE, (stack) => void rawReplicating(stack, ['arn:aws:s3express:us-east-1:111111111111:bucket/replica--use1-az4--x-s3']), ['TestStack/Source']);
+  });
 });
 
 describe(`HDS-${RULE.id}: fixtures that cannot be evaluated`, () => {
@@ -225,6 +229,17 @@ describe(`HDS-${RULE.id}: fixtures that cannot be evaluated`, () => {
   it('E6: the reason is in the description when the pack is verbose', () => {
     expect(verboseDescription(RULE, (stack) => void rawReplicating(stack, ['arn:aws:s3:::somebody-elses-bucket']))).toMatch(
       /^Rule threw an error during validation\. \[RES-02\] region of the destination of replication rule 0 of TestStack\/Source \(not a bucket of this app/,
+    );
+  });
+
+  it('E7: the verbose description names replication rules behind an Fn::If, and a destination that is not a bucket ARN', () => {
+    expect(
+      verboseDescription(RULE, (stack) => {
+        rawReplicating(stack, []).addPropertyOverride('ReplicationConfiguration.Rules', Fn.conditionIf('Replicate', [], Aws.NO_VALUE));
+      }),
+    ).toMatch(/\[RES-02\] replication rules of TestStack\/Source cannot be evaluated/);
+    expect(verboseDescription(RULE, (stack) => void rawReplicating(stack, ['arn:aws:s3:::bucket/prefix']))).toMatch(
+      /\[RES-02\] region of the destination of replication rule 0 of TestStack\/Source \(not a bucket of this app, so its region is unknown\)/,
     );
   });
 });

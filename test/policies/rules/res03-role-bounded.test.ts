@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CfnParameter, CfnResource, Stack, type PolicyValidationPluginReport } from 'aws-cdk-lib';
+import { CfnParameter, CfnResource, Fn, Stack, Token, type PolicyValidationPluginReport } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -229,6 +229,81 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F13: a foreign template (cloudformation-include): the role without a boundary, not the bounded one', () => {
     expectNonCompliant((stack) => new CfnInclude(stack, 'Included', { templateFile: includedTemplate() }), ['TestStack/Included/Unbounded']);
   });
+  it.each<[string, (statement: Record<string, unknown>) => Record<string, unknown>]>([
+    ['F14: the region deny written as an Allow', (s) => ({ ...s, Effect: 'Allow' })],
+    ['F15: the region deny with StringEquals (it denies the allowed regions instead)', (s) => ({ ...s, Condition: { StringEquals: s.Condition && (s.Condition as Record<string, unknown>).StringNotEquals } })],
+    ['F16: the region deny on another condition key (ec2:Region)', (s) => ({ ...s, Condition: { StringNotEquals: { 'ec2:Region': ['eu-west-3'] } } })],
+    [
+      'F17: the region deny with a second key in its StringNotEquals (it exempts a principal account)',
+      (s) => ({ ...s, Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-3'], 'aws:PrincipalAccount': ['222222222222'] } } }),
+    ],
+    ['F18: the region deny with an empty list of regions', (s) => ({ ...s, Condition: { StringNotEquals: { 'aws:RequestedRegion': [] } } })],
+  ])('%s', (_name, change) => {
+    expectNonCompliant((stack) => role(stack, 'Role', { permissionsBoundary: boundaryPolicy(stack, withRegionDeny(change)) }), ['TestStack/Role/Resource']);
+  });
+});
+
+describe(`${RULE}: boundaries that cannot be evaluated`, () => {
+  it.each<[string, FixtureBuilder, RegExp]>([
+    [
+      'E1: a boundary that refers to a resource of the app that is not a managed policy (a topic)',
+      (stack) => role(stack, 'Role', { permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(stack, 'NotAPolicy', new sns.Topic(stack, 'Topic').topicArn) }),
+      /\(not a managed policy of this app\) cannot be evaluated at synth: "TestStack\/Topic\/Resource"/,
+    ],
+    [
+      'E2: a boundary ARN whose policy name is a template parameter',
+      (stack) => {
+        const name = new CfnParameter(stack, 'PolicyName', { type: 'String' }).valueAsString;
+        role(stack, 'Role', { permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyArn(stack, 'Named', `arn:aws:iam::111111111111:policy/${name}`) });
+      },
+      /cannot be evaluated at synth: "arn:aws:iam::111111111111:policy\/<TestStack\/PolicyName>"/,
+    ],
+    [
+      'E3: a boundary chosen by an Fn::If',
+      (stack) => {
+        const policy = boundaryPolicy(stack, permissionsBoundaryDocument(['eu-west-3']));
+        (role(stack).node.defaultChild as iam.CfnRole).permissionsBoundary = Token.asString(Fn.conditionIf('Bounded', policy.managedPolicyArn, Fn.ref('AWS::NoValue')));
+      },
+      /cannot be evaluated at synth: \{"Fn::If":\["Bounded"/,
+    ],
+    [
+      'E4: a boundary that is not an ARN, while the app has a named managed policy',
+      (stack) => {
+        boundaryPolicy(stack, permissionsBoundaryDocument(['eu-west-3']), 'Boundary', { managedPolicyName: 'hds-residency-boundary' });
+        (role(stack).node.defaultChild as iam.CfnRole).permissionsBoundary = 'hds-residency-boundary';
+      },
+      /cannot be evaluated at synth: "hds-residency-boundary"/,
+    ],
+    [
+      'E5: a boundary ARN naming a policy the app does not have, while it has another named one',
+      (stack) => {
+        boundaryPolicy(stack, permissionsBoundaryDocument(['eu-west-3']), 'Boundary', { managedPolicyName: 'hds-residency-boundary' });
+        role(stack, 'Role', { permissionsBoundary: iam.ManagedPolicy.fromManagedPolicyName(stack, 'ByName', 'org-boundary') });
+      },
+      /cannot be evaluated at synth: "arn:aws:iam::111111111111:policy\/org-boundary"/,
+    ],
+    [
+      'E6: the allowed regions of the region deny, one of them a template parameter',
+      (stack) => {
+        const region = new CfnParameter(stack, 'Region', { type: 'String' }).valueAsString;
+        const document = withRegionDeny((st) => ({ ...st, Condition: { StringNotEquals: { 'aws:RequestedRegion': ['eu-west-3', region] } } }));
+        role(stack, 'Role', { permissionsBoundary: boundaryPolicy(stack, document) });
+      },
+      /could not be evaluated: TestStack\/Boundary\/Resource: aws:RequestedRegion .* is not a literal list of regions/,
+    ],
+    [
+      'E7: the statements of the boundary policy chosen by an Fn::If',
+      (stack) => {
+        const document = permissionsBoundaryDocument(['eu-west-3']);
+        const policy = boundaryPolicy(stack, document);
+        (policy.node.defaultChild as iam.CfnManagedPolicy).policyDocument = { ...document, Statement: Fn.conditionIf('Strict', document.Statement, document.Statement) };
+        role(stack, 'Role', { permissionsBoundary: policy });
+      },
+      /could not be evaluated: TestStack\/Boundary\/Resource: policy Statement cannot be evaluated/,
+    ],
+  ])('%s', (_name, build, message) => {
+    expectEvaluationError(build, 'TestStack/Role/Resource', message);
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -299,6 +374,20 @@ describe(`${RULE}: passing fixtures`, () => {
     expectCompliant(RULE, (stack) => {
       const document = withRegionDeny((s) => ({ ...s, Condition: { StringNotEquals: { 'aws:RequestedRegion': 'eu-west-3' } } }));
       role(stack, 'Role', { permissionsBoundary: boundaryPolicy(stack, document) });
+    }, pack());
+  });
+
+  it('P9: a boundary ARN built with Fn::Sub and pseudo parameters, naming a managed policy of the app', () => {
+    expectCompliant(RULE, (stack) => {
+      boundaryPolicy(stack, permissionsBoundaryDocument(['eu-west-3']), 'Boundary', { managedPolicyName: 'hds-residency-boundary' });
+      (role(stack).node.defaultChild as iam.CfnRole).permissionsBoundary = Fn.sub('arn:${AWS::Partition}:iam::${AWS::AccountId}:policy/hds-residency-boundary');
+    }, pack());
+  });
+
+  it('P10: a raw managed policy with a name and no Path (CloudFormation defaults to /), named by the boundary ARN', () => {
+    expectCompliant(RULE, (stack) => {
+      new iam.CfnManagedPolicy(stack, 'Raw', { managedPolicyName: 'raw-boundary', policyDocument: permissionsBoundaryDocument(['eu-west-3']) });
+      (role(stack).node.defaultChild as iam.CfnRole).permissionsBoundary = 'arn:aws:iam::111111111111:policy/raw-boundary';
     }, pack());
   });
 });
