@@ -1,8 +1,8 @@
-import { Token, type Stack } from 'aws-cdk-lib';
+import { Fn, Token, type IResolvable, type Stack } from 'aws-cdk-lib';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-DET01-ThreatDetection';
 const DETECTOR = 'TestStack/Detector';
@@ -55,6 +55,10 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Foreign/Detector'],
     );
   });
+
+  it("F7: Enable is the string 'false' (an override, as a JSON template may write it)", () => {
+    expectNonCompliant(RULE, (stack) => detector(stack).addPropertyOverride('Enable', 'false'), [DETECTOR]);
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -83,14 +87,48 @@ describe(`${RULE}: passing fixtures`, () => {
   it('P4: other resources are not judged (the platform has no detector of its own yet)', () => {
     expectCompliant(RULE, (stack) => new s3.Bucket(stack, 'Bucket'));
   });
+
+  it("P5: Enable is the string 'true' (an override, as a JSON template may write it)", () => {
+    expectCompliant(RULE, (stack) => detector(stack).addPropertyOverride('Enable', 'true'));
+  });
 });
 
 describe(`${RULE}: values that cannot be evaluated`, () => {
-  it('E1: Enable from a template parameter', () => {
-    expectEvaluationErrors(RULE, (stack) => detector(stack, ALL, { enable: Token.asAny(parameter(stack).value) as unknown as boolean }), [DETECTOR]);
-  });
+  const UNEVALUABLE: [string, FixtureBuilder, RegExp][] = [
+    [
+      'E1: Enable from a template parameter',
+      (stack) => detector(stack, ALL, { enable: Token.asAny(parameter(stack).value) as unknown as boolean }),
+      /TestStack\/Detector Enable cannot be evaluated at synth: \{"Ref":"Param"\}/,
+    ],
+    [
+      'E2: a feature status from a template parameter',
+      (stack) => detector(stack, { ...ALL, S3_DATA_EVENTS: parameter(stack).valueAsString }),
+      /TestStack\/Detector Features S3_DATA_EVENTS Status cannot be evaluated/,
+    ],
+    [
+      'E3: the list of features chosen by an Fn::If',
+      (stack) => detector(stack, ALL, { features: Fn.conditionIf('Chosen', [], []) as IResolvable }),
+      /TestStack\/Detector Features cannot be evaluated/,
+    ],
+    [
+      'E4: the name of a feature from a template parameter (it may name a required one, DISABLED)',
+      (stack) => detector(stack, { ...ALL, [parameter(stack).valueAsString]: 'DISABLED' }),
+      /TestStack\/Detector Features Name cannot be evaluated/,
+    ],
+    [
+      'E5: the legacy S3Logs data source from a template parameter, no S3_DATA_EVENTS feature',
+      (stack) =>
+        detector(
+          stack,
+          { RDS_LOGIN_EVENTS: 'ENABLED', EBS_MALWARE_PROTECTION: 'ENABLED' },
+          { dataSources: { s3Logs: { enable: Token.asAny(parameter(stack).value) as unknown as boolean } } },
+        ),
+      /TestStack\/Detector DataSources\.S3Logs\.Enable cannot be evaluated/,
+    ],
+  ];
 
-  it('E2: a feature status from a template parameter', () => {
-    expectEvaluationErrors(RULE, (stack) => detector(stack, { ...ALL, S3_DATA_EVENTS: parameter(stack).valueAsString }), [DETECTOR]);
+  it.each(UNEVALUABLE)('%s: could not be evaluated, and the verbose pack names the property', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, [DETECTOR]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 });

@@ -1,9 +1,9 @@
-import { Fn, Stack, type App } from 'aws-cdk-lib';
+import { Fn, Stack, Token, type App } from 'aws-cdk-lib';
 import * as config from 'aws-cdk-lib/aws-config';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import type { Construct } from 'constructs';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-DET02-SecurityHubStandards';
 const HUB = 'TestStack/Hub';
@@ -94,6 +94,18 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Foreign/Hub'],
     );
   });
+
+  it('F8: a recorder whose strategy is an exclusion list, with no type excluded', () => {
+    expectNonCompliant(RULE, (stack) => recorder(stack, { allSupported: false, recordingStrategy: { useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' } }), [RECORDER]);
+  });
+
+  it('F9: a recorder with a list of types whose strategy says every type while AllSupported is false', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => recorder(stack, { allSupported: false, resourceTypes: ['AWS::S3::Bucket'], recordingStrategy: { useOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } }),
+      [RECORDER],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -161,25 +173,87 @@ describe(`${RULE}: passing fixtures`, () => {
       }),
     );
   });
+
+  it('P9: both standards, and a third one whose ARN comes from a template parameter (not needed to judge)', () => {
+    expectCompliant(RULE, (stack) => {
+      hub(stack);
+      standards(stack, FSBP, CIS, parameter(stack).valueAsString);
+    });
+  });
+
+  it('P10: a recorder of a declared list, with neither AllSupported nor a strategy', () => {
+    expectCompliant(RULE, (stack) => recorder(stack, { resourceTypes: ['AWS::S3::Bucket'] }));
+  });
+
+  it('P11: a recorder of every supported type, with the strategy ALL_SUPPORTED_RESOURCE_TYPES', () => {
+    expectCompliant(RULE, (stack) => recorder(stack, { allSupported: true, recordingStrategy: { useOnly: 'ALL_SUPPORTED_RESOURCE_TYPES' } }));
+  });
+
+  it("P12: AllSupported is the string 'true' (an override, as a JSON template may write it)", () => {
+    expectCompliant(RULE, (stack) => recorder(stack, { allSupported: true }).addPropertyOverride('RecordingGroup.AllSupported', 'true'));
+  });
+
+  it("P13: AllSupported is the string 'false', with a declared list", () => {
+    expectCompliant(RULE, (stack) =>
+      recorder(stack, { allSupported: false, resourceTypes: ['AWS::S3::Bucket'] }).addPropertyOverride('RecordingGroup.AllSupported', 'false'),
+    );
+  });
 });
 
 describe(`${RULE}: values that cannot be evaluated`, () => {
-  it('E1: the CIS standard ARN from a template parameter', () => {
-    expectEvaluationErrors(
-      RULE,
+  const list = (stack: Stack) => parameter(stack, 'Types', 'CommaDelimitedList').valueAsList;
+  const UNEVALUABLE: [string, FixtureBuilder, string, RegExp][] = [
+    [
+      'E1: the CIS standard ARN from a template parameter',
       (stack) => {
         hub(stack);
         standards(stack, FSBP, parameter(stack).valueAsString);
       },
-      [HUB],
-    );
-  });
-
-  it('E2: the recording strategy from a template parameter', () => {
-    expectEvaluationErrors(
-      RULE,
+      HUB,
+      /\[DET-02\] Security Hub standards could not be evaluated: TestStack\/Standard1 StandardsArn cannot be evaluated at synth: \{"Ref":"Param"\}/,
+    ],
+    [
+      'E2: the recording strategy from a template parameter',
       (stack) => recorder(stack, { allSupported: false, resourceTypes: ['AWS::S3::Bucket'], recordingStrategy: { useOnly: parameter(stack).valueAsString } }),
-      [RECORDER],
-    );
+      RECORDER,
+      /TestStack\/Recorder RecordingStrategy\.UseOnly cannot be evaluated/,
+    ],
+    [
+      'E3: AllSupported from a template parameter, with a declared list',
+      (stack) => recorder(stack, { allSupported: Token.asAny(parameter(stack).value) as unknown as boolean, resourceTypes: ['AWS::S3::Bucket'] }),
+      RECORDER,
+      /TestStack\/Recorder RecordingGroup\.AllSupported cannot be evaluated/,
+    ],
+    [
+      'E4: the list of recorded types from a template parameter',
+      (stack) => recorder(stack, { allSupported: false, resourceTypes: list(stack) }),
+      RECORDER,
+      /TestStack\/Recorder RecordingGroup\.ResourceTypes cannot be evaluated/,
+    ],
+    [
+      'E5: the list of excluded types from a template parameter',
+      (stack) =>
+        recorder(stack, {
+          allSupported: false,
+          exclusionByResourceTypes: { resourceTypes: list(stack) },
+          recordingStrategy: { useOnly: 'EXCLUSION_BY_RESOURCE_TYPES' },
+        }),
+      RECORDER,
+      /TestStack\/Recorder ExclusionByResourceTypes\.ResourceTypes cannot be evaluated/,
+    ],
+    [
+      'E6: both standard ARNs from template parameters (every reason is given)',
+      (stack) => {
+        hub(stack);
+        standards(stack, parameter(stack, 'Fsbp').valueAsString, parameter(stack, 'Cis').valueAsString);
+      },
+      HUB,
+      /StandardsArn cannot be evaluated at synth: \{"Ref":"Fsbp"\}; TestStack\/Standard1 StandardsArn cannot be evaluated at synth: \{"Ref":"Cis"\}/,
+    ],
+  ];
+
+  it.each(UNEVALUABLE)('%s: could not be evaluated, and the verbose pack names the property', (_what, build, path, reason) => {
+    expectEvaluationErrors(RULE, build, [path]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 });

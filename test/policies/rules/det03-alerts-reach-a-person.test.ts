@@ -1,4 +1,4 @@
-import { Duration, Stack, type App } from 'aws-cdk-lib';
+import { Duration, Fn, Stack, type App, type IResolvable } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -8,8 +8,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { AlertTopic } from '../../../lib/constructs/alert-topic';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-DET03-AlertsReachAPerson';
 const ALARM = 'TestStack/Alarm/Resource';
@@ -41,6 +41,23 @@ function onKeyDeletion(scope: Construct, target: sns.ITopic): events.Rule {
     targets: [new targets.SnsTopic(target)],
   });
 }
+
+/** An L1 alarm (`TestStack/Raw`) with the given actions, as a foreign template may declare it. */
+function rawAlarm(scope: Construct, actions: Partial<cloudwatch.CfnAlarmProps>): cloudwatch.CfnAlarm {
+  return new cloudwatch.CfnAlarm(scope, 'Raw', {
+    comparisonOperator: 'GreaterThanThreshold',
+    evaluationPeriods: 1,
+    metricName: 'Errors',
+    namespace: 'Test',
+    period: 300,
+    statistic: 'Sum',
+    threshold: 1,
+    ...actions,
+  });
+}
+
+/** A topic outside the app. */
+const ONCALL = 'arn:aws:sns:eu-west-3:222222222222:oncall';
 
 function otherStack(app: App): Stack {
   return new Stack(app, 'Alerts', { env: { account: '111111111111', region: 'eu-west-3' } });
@@ -130,6 +147,36 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Foreign/Topic'],
     );
   });
+
+  it('F10: an alarm that only notifies a topic that is not encrypted, when it returns to OK', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const a = alarm(stack);
+        a.addOkAction(new cwActions.SnsAction(topic(stack, { encrypted: false })));
+      },
+      [ALARM, TOPIC],
+    );
+  });
+
+  it('F11: an alarm that only notifies a topic that is not encrypted, on insufficient data', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const a = alarm(stack);
+        a.addInsufficientDataAction(new cwActions.SnsAction(topic(stack, { encrypted: false })));
+      },
+      [ALARM, TOPIC],
+    );
+  });
+
+  it("F12: ActionsEnabled is the string 'false' (an override, as a JSON template may write it)", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => (alarm(stack, new cwActions.SnsAction(topic(stack))).node.defaultChild as cloudwatch.CfnAlarm).addPropertyOverride('ActionsEnabled', 'false'),
+      [ALARM],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -173,35 +220,125 @@ describe(`${RULE}: passing fixtures`, () => {
       }),
     );
   });
-});
 
-describe(`${RULE}: values that cannot be evaluated`, () => {
-  it('E1: alarm actions from a template parameter (a list)', () => {
-    expectEvaluationErrors(
-      RULE,
-      (stack) =>
-        new cloudwatch.CfnAlarm(stack, 'Raw', {
-          alarmActions: parameter(stack, 'Actions', 'CommaDelimitedList').valueAsList,
-          comparisonOperator: 'GreaterThanThreshold',
-          evaluationPeriods: 1,
-          metricName: 'Errors',
-          namespace: 'Test',
-          period: 300,
-          statistic: 'Sum',
-          threshold: 1,
-        }),
-      ['TestStack/Raw'],
+  it('P7: only the topic an alarm refers to is judged, not another topic of the app', () => {
+    expectCompliant(RULE, (stack) => {
+      alarm(stack, new cwActions.SnsAction(topic(stack)));
+      new sns.CfnTopic(stack, 'Unused');
+    });
+  });
+
+  it('P8: an alarm that notifies a topic outside the app by ARN; a named topic of the app is not that topic', () => {
+    expectCompliant(RULE, (stack) => {
+      rawAlarm(stack, { alarmActions: [ONCALL] });
+      new sns.CfnTopic(stack, 'Internal', { topicName: 'internal' });
+    });
+  });
+
+  it('P9: an alarm with an EC2 action (not a topic) besides its topic', () => {
+    expectCompliant(RULE, (stack) => rawAlarm(stack, { alarmActions: [topic(stack).topicArn, 'arn:aws:automate:eu-west-3:ec2:stop'] }));
+  });
+
+  it('P10: actions explicitly enabled', () => {
+    expectCompliant(RULE, (stack) => alarm(stack, new cwActions.SnsAction(topic(stack)), { actionsEnabled: true }));
+  });
+
+  it("P11: ActionsEnabled is the string 'true' (an override, as a JSON template may write it)", () => {
+    expectCompliant(RULE, (stack) =>
+      (alarm(stack, new cwActions.SnsAction(topic(stack))).node.defaultChild as cloudwatch.CfnAlarm).addPropertyOverride('ActionsEnabled', 'true'),
     );
   });
 
-  it("E2: the only subscription names its topic through a template parameter", () => {
-    expectEvaluationErrors(
-      RULE,
+  it('P12: the alert topic is subscribed; another subscription names its topic through a template parameter', () => {
+    expectCompliant(RULE, (stack) => {
+      alarm(stack, new cwActions.SnsAction(topic(stack)));
+      new sns.CfnSubscription(stack, 'Subscription', { topicArn: parameter(stack).valueAsString, protocol: 'email', endpoint: 'a@example.com' });
+    });
+  });
+});
+
+describe(`${RULE}: values that cannot be evaluated`, () => {
+  const UNEVALUABLE: [string, FixtureBuilder, string, RegExp][] = [
+    [
+      'E1: alarm actions from a template parameter (a list)',
+      (stack) => rawAlarm(stack, { alarmActions: parameter(stack, 'Actions', 'CommaDelimitedList').valueAsList }),
+      'TestStack/Raw',
+      /TestStack\/Raw AlarmActions cannot be evaluated at synth: \{"Ref":"Actions"\}/,
+    ],
+    [
+      'E2: the only subscription names its topic through a template parameter',
       (stack) => {
         alarm(stack, new cwActions.SnsAction(topic(stack, { subscribed: false })));
         new sns.CfnSubscription(stack, 'Subscription', { topicArn: parameter(stack).valueAsString, protocol: 'email', endpoint: 'a@example.com' });
       },
-      [TOPIC],
-    );
+      TOPIC,
+      /\[DET-03\] subscriptions could not be evaluated: TestStack\/Subscription TopicArn cannot be evaluated at synth: \{"Ref":"Param"\}/,
+    ],
+    [
+      'E3: OK actions from a template parameter (a list): which topics they notify is not known',
+      (stack) => {
+        rawAlarm(stack, { alarmActions: [ONCALL], okActions: parameter(stack, 'Actions', 'CommaDelimitedList').valueAsList });
+        topic(stack);
+      },
+      TOPIC,
+      /\[DET-03\] alert routing could not be evaluated: TestStack\/Raw OKActions cannot be evaluated at synth: \{"Ref":"Actions"\}/,
+    ],
+    [
+      'E4: two alarm actions from template parameters (every reason is given)',
+      (stack) => {
+        rawAlarm(stack, { alarmActions: [parameter(stack, 'A').valueAsString, parameter(stack, 'B').valueAsString] });
+        topic(stack);
+      },
+      TOPIC,
+      /\[DET-03\] alert routing could not be evaluated: TestStack\/Raw AlarmActions cannot be evaluated at synth: \{"Ref":"A"\}; TestStack\/Raw AlarmActions cannot be evaluated at synth: \{"Ref":"B"\}/,
+    ],
+    [
+      'E5: the targets of an EventBridge rule chosen by an Fn::If',
+      (stack) => {
+        new events.CfnRule(stack, 'Rule', { eventPattern: { source: ['aws.kms'] }, targets: Fn.conditionIf('Chosen', [], []) as IResolvable });
+        topic(stack);
+      },
+      TOPIC,
+      /\[DET-03\] alert routing could not be evaluated: TestStack\/Rule Targets cannot be evaluated/,
+    ],
+    [
+      'E6: the target of an EventBridge rule from a template parameter',
+      (stack) => {
+        new events.CfnRule(stack, 'Rule', { eventPattern: { source: ['aws.kms'] }, targets: [{ id: 'Target', arn: parameter(stack).valueAsString }] });
+        topic(stack);
+      },
+      TOPIC,
+      /\[DET-03\] alert routing could not be evaluated: TestStack\/Rule Targets Arn cannot be evaluated/,
+    ],
+    [
+      'E7: ActionsEnabled from a template parameter',
+      (stack) => (alarm(stack, new cwActions.SnsAction(topic(stack))).node.defaultChild as cloudwatch.CfnAlarm).addPropertyOverride('ActionsEnabled', parameter(stack).value),
+      ALARM,
+      /TestStack\/Alarm\/Resource ActionsEnabled cannot be evaluated at synth: \{"Ref":"Param"\}/,
+    ],
+    [
+      'E8: the inline subscriptions of an alert topic chosen by an Fn::If',
+      (stack) => {
+        const t = new sns.CfnTopic(stack, 'Topic', { kmsMasterKeyId: 'alias/alerts', subscription: Fn.conditionIf('Chosen', [], []) as IResolvable });
+        rawAlarm(stack, { alarmActions: [t.ref] });
+      },
+      'TestStack/Topic',
+      /TestStack\/Topic Subscription cannot be evaluated/,
+    ],
+    [
+      'E9: two subscriptions name their topic through template parameters (every reason is given)',
+      (stack) => {
+        alarm(stack, new cwActions.SnsAction(topic(stack, { subscribed: false })));
+        new sns.CfnSubscription(stack, 'A', { topicArn: parameter(stack, 'TopicA').valueAsString, protocol: 'email', endpoint: 'a@example.com' });
+        new sns.CfnSubscription(stack, 'B', { topicArn: parameter(stack, 'TopicB').valueAsString, protocol: 'email', endpoint: 'b@example.com' });
+      },
+      TOPIC,
+      /\[DET-03\] subscriptions could not be evaluated: TestStack\/A TopicArn cannot be evaluated at synth: \{"Ref":"TopicA"\}; TestStack\/B TopicArn/,
+    ],
+  ];
+
+  it.each(UNEVALUABLE)('%s: could not be evaluated, and the verbose pack names the property', (_what, build, path, reason) => {
+    expectEvaluationErrors(RULE, build, [path]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 });
