@@ -235,11 +235,11 @@ export function literalText(value: unknown, scope: IConstruct, what: string): st
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const ref = record.Ref;
-    if (typeof ref === 'string' && PSEUDO[ref]) return PSEUDO[ref](scope);
+    if (typeof ref === 'string' && Object.hasOwn(PSEUDO, ref)) return PSEUDO[ref](scope);
     const sub = record['Fn::Sub'];
     if (typeof sub === 'string') {
       return sub.replace(/\$\{([^}]+)\}/g, (_whole, name: string) => {
-        if (PSEUDO[name]) return PSEUDO[name](scope);
+        if (Object.hasOwn(PSEUDO, name)) return PSEUDO[name](scope);
         throw new UnresolvableValueError(what, value);
       });
     }

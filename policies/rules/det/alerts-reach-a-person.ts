@@ -22,9 +22,11 @@ function topicsDesignated(value: unknown, scope: IConstruct, topics: readonly Cf
     try {
       return topicArn(t) === target.text;
     } catch (error) {
-      // A topic in an environment-agnostic stack: its ARN is not known at synth.
+      // A topic in an environment-agnostic stack: its ARN is not known at synth. Another name cannot be the
+      // one designated; the same name may be, so that cannot be told (never assumed to be another topic).
       if (!(error instanceof UnresolvableValueError)) throw error;
-      return false;
+      if (propertiesWithReferences(t).TopicName !== target.text.split(':').slice(5).join(':')) return false;
+      throw error;
     }
   });
 }

@@ -255,6 +255,13 @@ describe(`${RULE}: passing fixtures`, () => {
       new sns.CfnSubscription(stack, 'Subscription', { topicArn: parameter(stack).valueAsString, protocol: 'email', endpoint: 'a@example.com' });
     });
   });
+
+  it('P13: a topic of another name in an environment-agnostic stack cannot be the one an alarm names by ARN', () => {
+    expectCompliant(RULE, (stack) => {
+      topic(new Stack(stack.node.root as App, 'Agnostic'), { name: 'other', subscribed: false });
+      rawAlarm(stack, { alarmActions: [ONCALL] });
+    });
+  });
 });
 
 describe(`${RULE}: values that cannot be evaluated`, () => {
@@ -334,6 +341,16 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
       },
       TOPIC,
       /\[DET-03\] subscriptions could not be evaluated: TestStack\/A TopicArn cannot be evaluated at synth: \{"Ref":"TopicA"\}; TestStack\/B TopicArn/,
+    ],
+    [
+      'E10: an alarm names by ARN a topic whose name matches a topic of an environment-agnostic stack (its ARN is unknown at synth)',
+      (stack) => {
+        topic(new Stack(stack.node.root as App, 'Agnostic'), { name: 'alerts', subscribed: false });
+        rawAlarm(stack, { alarmActions: ['arn:aws:sns:eu-west-3:111111111111:alerts'] });
+      },
+      // Judged on the topic, which may or may not be the one the alarm sends to.
+      'Agnostic/Topic/Resource',
+      /\[DET-03\] alert routing could not be evaluated: region of stack Agnostic cannot be evaluated at synth/,
     ],
   ];
 
