@@ -1,7 +1,7 @@
-import { Duration, Token, type Stack } from 'aws-cdk-lib';
+import { Duration, Fn, Token, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-IAM01-MfaAndShortSessions';
 const ROLE = 'TestStack/Role/Resource';
@@ -79,6 +79,13 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Foreign/Role'],
     );
   });
+  it.each<[string, unknown]>([
+    ['F8: an empty list of values for aws:MultiFactorAuthPresent', { Bool: { 'aws:MultiFactorAuthPresent': [] } }],
+    ['F9: the values true and false for aws:MultiFactorAuthPresent', { Bool: { 'aws:MultiFactorAuthPresent': ['true', 'false'] } }],
+    ['F10: a Bool condition on another key only (aws:SecureTransport)', { Bool: { 'aws:SecureTransport': 'true' } }],
+  ])('%s', (_name, condition) => {
+    expectNonCompliant(RULE, (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole', Condition: condition }]), [RAW]);
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -105,6 +112,19 @@ describe(`${RULE}: passing fixtures`, () => {
       rawRole(stack, [{ Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111111111111:saml-provider/idp' }, Action: 'sts:AssumeRoleWithSAML' }], 43200),
     );
   });
+
+  it('P6: raw L1: aws:MultiFactorAuthPresent as the boolean true (a JSON template)', () => {
+    expectCompliant(RULE, (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': true } } }]));
+  });
+
+  it('P7: a service role whose trust policy also denies AWS principals (a Deny needs no MFA)', () => {
+    expectCompliant(RULE, (stack) =>
+      rawRole(stack, [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        { Effect: 'Deny', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' },
+      ]),
+    );
+  });
 });
 
 describe(`${RULE}: values that cannot be evaluated`, () => {
@@ -123,5 +143,36 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
       (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: Token.asAny(parameter(stack).value), Action: 'sts:AssumeRole' }]),
       [RAW],
     );
+  });
+
+  it.each<[string, FixtureBuilder, RegExp]>([
+    [
+      'a trusted principal written as a plain ARN string',
+      (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: ACCOUNT, Action: 'sts:AssumeRole', Condition: MFA }]),
+      /TestStack\/Raw AssumeRolePolicyDocument Principal cannot be evaluated/,
+    ],
+    [
+      'a Bool condition chosen by an Fn::If',
+      (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole', Condition: { Bool: Fn.conditionIf('Mfa', MFA.Bool, MFA.Bool) } }]),
+      /TestStack\/Raw AssumeRolePolicyDocument Condition\.Bool cannot be evaluated/,
+    ],
+    [
+      'a Bool condition that is not an object',
+      (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole', Condition: { Bool: 'true' } }]),
+      /TestStack\/Raw AssumeRolePolicyDocument Condition\.Bool cannot be evaluated/,
+    ],
+    [
+      'the MaxSessionDuration from a template parameter',
+      (stack) => rawRole(stack, [{ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole', Condition: MFA }], Token.asNumber(parameter(stack, 'Max', 'Number').value)),
+      /TestStack\/Raw MaxSessionDuration cannot be evaluated/,
+    ],
+    [
+      'the trust statements chosen by an Fn::If',
+      (stack) => new iam.CfnRole(stack, 'Raw', { assumeRolePolicyDocument: { Version: '2012-10-17', Statement: Fn.conditionIf('Trust', [], []) } }),
+      /TestStack\/Raw AssumeRolePolicyDocument Statement cannot be evaluated/,
+    ],
+  ])('E3: %s: could not be evaluated, and the verbose pack says where', (_what, build, reason) => {
+    expectEvaluationErrors(RULE, build, [RAW]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 });

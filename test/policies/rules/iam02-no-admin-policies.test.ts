@@ -112,6 +112,37 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Boundary/Resource'],
     );
   });
+
+  it.each([
+    ['F12: a permissions boundary allowing * on * that is also attached to a user (Users)', { users: ['operator'] }],
+    ['F13: a permissions boundary allowing * on * that is also attached to a group (Groups)', { groups: ['operators'] }],
+  ])('%s', (_name, attachment) => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        const boundary = new iam.CfnManagedPolicy(stack, 'Boundary', { managedPolicyName: 'hds-boundary', policyDocument: document(ADMIN), ...attachment });
+        new iam.CfnRole(stack, 'Raw', {
+          assumeRolePolicyDocument: document({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+          permissionsBoundary: boundary.ref,
+        });
+      },
+      ['TestStack/Boundary'],
+    );
+  });
+
+  it('F14: one statement among several, with * among its actions and * among its resources', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) =>
+        new iam.CfnManagedPolicy(stack, 'Managed', {
+          policyDocument: document(
+            { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::docs/*' },
+            { Effect: 'Allow', Action: ['s3:GetObject', '*'], Resource: ['arn:aws:s3:::docs/*', '*'] },
+          ),
+        }),
+      ['TestStack/Managed'],
+    );
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -170,6 +201,16 @@ describe(`${RULE}: passing fixtures`, () => {
         },
       }),
     );
+  });
+
+  it('P7: a boundary with a Path, named by its literal ARN on a raw role', () => {
+    expectCompliant(RULE, (stack) => {
+      new iam.CfnManagedPolicy(stack, 'Boundary', { managedPolicyName: 'hds-boundary', path: '/guardrails/', policyDocument: document(ADMIN) });
+      new iam.CfnRole(stack, 'Raw', {
+        assumeRolePolicyDocument: document({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+        permissionsBoundary: 'arn:aws:iam::111111111111:policy/guardrails/hds-boundary',
+      });
+    });
   });
 });
 
