@@ -1,4 +1,4 @@
-import { Stack, StringConcat, TagManager, Token, type CfnResource } from 'aws-cdk-lib';
+import { CfnParameter, Stack, StringConcat, TagManager, Token, type CfnResource } from 'aws-cdk-lib';
 import { CfnBackupSelection } from 'aws-cdk-lib/aws-backup';
 import { NagRuleCompliance, type NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -69,12 +69,22 @@ const REF = '\u0001';
  * becomes a marker naming the resource's construct path (`resolveMarked`, util.ts). Fragments concatenate
  * as strings, as CDK's default resolver does: an ARN pattern is one string.
  */
-const markPath: ReferenceMarker = (t) => `${REF}${t.target.node.path}${REF}`;
+const markPath: ReferenceMarker = (t) => `${REF}${t.target instanceof CfnParameter ? PARAMETER : ''}${t.target.node.path}${REF}`;
+/** Marks a reference to a template parameter: its value is not known at synth. */
+const PARAMETER = '\u0002';
+
+/** Throws when a value of the selection holds a template parameter (never read as a literal or a resource). */
+function rejectParameters(value: string, path: string, what: string): void {
+  if (value.split(REF).some((part, i) => i % 2 === 1 && part.startsWith(PARAMETER))) {
+    throw new UnevaluableSelection(`${path}: ${what} depends on a template parameter, not known at synth`);
+  }
+}
 
 function arnMatcher(entry: unknown, path: string): ArnMatcher {
   if (typeof entry !== 'string') {
     throw new UnevaluableSelection(`${path}: resource entry ${JSON.stringify(entry)} is neither an ARN pattern nor a reference`);
   }
+  rejectParameters(entry, path, `resource entry ${entry.split(REF).join('').split(PARAMETER).join('')}`);
   if (entry.includes(REF)) {
     const targets = entry.split(REF).filter((_, i) => i % 2 === 1);
     return (resource) => targets.includes(resource.node.path);
@@ -86,14 +96,19 @@ function arnMatcher(entry: unknown, path: string): ArnMatcher {
   return (_resource, arn) => pattern.test(arn);
 }
 
-function tagCondition(condition: unknown, path: string): { key: string; pattern: RegExp } {
+/** A pattern that matches `value` exactly (StringEquals, StringNotEquals: `*` is a character there). */
+function exactRegExp(value: string): RegExp {
+  return new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 's');
+}
+
+function tagCondition(condition: unknown, path: string, glob: boolean): { key: string; pattern: RegExp } {
   const key = field(condition, 'conditionKey');
   const value = field(condition, 'conditionValue');
   const tagKey = typeof key === 'string' ? /^aws:ResourceTag\/(.+)$/.exec(key)?.[1] : undefined;
-  if (!tagKey || typeof value !== 'string' || Token.isUnresolved(value)) {
+  if (!tagKey || typeof value !== 'string' || Token.isUnresolved(value) || value.includes(REF)) {
     throw new UnevaluableSelection(`${path}: condition ${JSON.stringify(condition)} is not a literal aws:ResourceTag condition`);
   }
-  return { key: tagKey, pattern: globToRegExp(value) };
+  return { key: tagKey, pattern: glob ? globToRegExp(value) : exactRegExp(value) };
 }
 
 function readSelection(c: CfnBackupSelection): Selection {
@@ -102,22 +117,23 @@ function readSelection(c: CfnBackupSelection): Selection {
   const anyOfTags = list(field(raw, 'listOfTags'), 'ListOfTags', path).map((t) => {
     const key = field(t, 'conditionKey');
     const value = field(t, 'conditionValue');
-    if (field(t, 'conditionType') !== 'STRINGEQUALS' || typeof key !== 'string' || typeof value !== 'string' || Token.isUnresolved(value)) {
+    if (field(t, 'conditionType') !== 'STRINGEQUALS' || typeof key !== 'string' || typeof value !== 'string' || Token.isUnresolved(value) || value.includes(REF)) {
       throw new UnevaluableSelection(`${path}: ListOfTags entry ${JSON.stringify(t)} is not a literal STRINGEQUALS tag`);
     }
     return { key, value };
   });
   const conditionsRaw = field(raw, 'conditions');
   const conditions: ((tags: Tags) => boolean)[] = [];
-  const kinds: [string, (actual: string | undefined, pattern: RegExp) => boolean][] = [
-    ['stringEquals', (a, p) => a !== undefined && p.test(a)],
-    ['stringLike', (a, p) => a !== undefined && p.test(a)],
-    ['stringNotEquals', (a, p) => a === undefined || !p.test(a)],
-    ['stringNotLike', (a, p) => a === undefined || !p.test(a)],
+  // AWS Backup: the *Like conditions take wildcards, the *Equals ones compare exactly.
+  const kinds: [string, boolean, (actual: string | undefined, pattern: RegExp) => boolean][] = [
+    ['stringEquals', false, (a, p) => a !== undefined && p.test(a)],
+    ['stringLike', true, (a, p) => a !== undefined && p.test(a)],
+    ['stringNotEquals', false, (a, p) => a === undefined || !p.test(a)],
+    ['stringNotLike', true, (a, p) => a === undefined || !p.test(a)],
   ];
-  for (const [kind, holds] of kinds) {
+  for (const [kind, glob, holds] of kinds) {
     for (const condition of list(field(conditionsRaw, kind), `Conditions.${kind}`, path)) {
-      const { key, pattern } = tagCondition(condition, path);
+      const { key, pattern } = tagCondition(condition, path, glob);
       conditions.push((tags) => holds(tags.get(key), pattern));
     }
   }

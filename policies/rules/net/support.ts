@@ -1,7 +1,7 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import type { NagRuleResult } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { asList, isTrue, literalText, properties, renderedMarked, UnresolvableValueError, type ReferenceMarker } from '../util';
+import { asList, isIntrinsic, isTrue, literalText, properties, renderedMarked, UnresolvableValueError, type ReferenceMarker } from '../util';
 
 /**
  * Shared reading of the app for the NET rules: which resource of the app a value refers to, and how a
@@ -244,7 +244,11 @@ export function ruleCidrs(entry: unknown, scope: CfnResource, what: string): str
 
 /** The properties of a security-group rule given as a list entry, or as the properties of a rule resource. */
 export function ruleEntries(value: unknown, scope: CfnResource, what: string): Record<string, unknown>[] {
-  return asList(value, `${scope.node.path}: ${what}`).map((e) => (e ?? {}) as Record<string, unknown>);
+  return asList(value, `${scope.node.path}: ${what}`).map((e) => {
+    // An entry chosen by a condition (`Fn::If` ... `AWS::NoValue`) may be any rule: never read it as no rule.
+    if (isIntrinsic(e)) throw new UnresolvableValueError(`${scope.node.path}: ${what}`, e);
+    return (e ?? {}) as Record<string, unknown>;
+  });
 }
 
 /** Route targets that lead to the internet: an internet, NAT, egress-only internet or carrier gateway. */

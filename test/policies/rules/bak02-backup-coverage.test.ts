@@ -1,4 +1,4 @@
-import { Fn, Stack, Tags, Token, type App } from 'aws-cdk-lib';
+import { CfnParameter, Fn, Stack, Tags, Token, type App } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -64,6 +64,12 @@ function unevaluableSelections(stack: Stack): void {
   rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGLIKE', conditionKey: 'hds:backup', conditionValue: 'true' }] }, 'TagType');
   rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: Token.asString(conditional('hds:backup')), conditionValue: 'true' }] }, 'TagKey');
   rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: 'hds:backup', conditionValue: Token.asString(conditional('true')) }] }, 'TagValue');
+  // Template parameters: their value is only known at deploy time, whether alone or inside a string.
+  const param = (id: string) => new CfnParameter(stack, id, { type: 'String' }).valueAsString;
+  rawSelection(stack, { resources: [param('ResourceParam')] }, 'ResourcesParameter');
+  rawSelection(stack, { resources: [`arn:aws:s3:::${param('BucketParam')}`] }, 'ResourcesParameterInArn');
+  rawSelection(stack, { listOfTags: [{ conditionType: 'STRINGEQUALS', conditionKey: 'hds:backup', conditionValue: param('TagParam') }] }, 'TagValueParameter');
+  rawSelection(stack, { resources: ['*'], conditions: { StringEquals: [tagIs('hds:backup', param('ConditionParam'))] } }, 'ConditionValueParameter');
 }
 
 function tagged<T extends Construct>(construct: T, key = 'hds:backup', value = 'true'): T {
@@ -264,6 +270,17 @@ describe(`${RULE}: passing fixtures`, () => {
       (stack) => {
         tagged(new s3.Bucket(stack, 'Bucket'), 'hds:backup', 'false');
         rawSelection(stack, { resources: ['*'], conditions: { StringEquals: [tagIs('hds:backup', 'true')] } });
+      },
+      ['TestStack/Bucket/Resource'],
+    );
+  });
+
+  it("F14b: StringEquals compares exactly: hds:backup=* does not cover a bucket tagged hds:backup=true (StringLike would)", () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        tagged(new s3.Bucket(stack, 'Bucket'), 'hds:backup', 'true');
+        rawSelection(stack, { resources: ['*'], conditions: { StringEquals: [tagIs('hds:backup', '*')] } });
       },
       ['TestStack/Bucket/Resource'],
     );
@@ -592,6 +609,10 @@ describe(`${RULE}: selections that cannot be evaluated`, () => {
     ['a ListOfTags entry of another type than STRINGEQUALS', 'TagType'],
     ['a ListOfTags key chosen at deploy time (Fn::If)', 'TagKey'],
     ['a ListOfTags value chosen at deploy time (Fn::If)', 'TagValue'],
+    ['a Resources entry that is a template parameter', 'ResourcesParameter'],
+    ['a Resources ARN that contains a template parameter', 'ResourcesParameterInArn'],
+    ['a ListOfTags value that is a template parameter', 'TagValueParameter'],
+    ['a condition value that is a template parameter', 'ConditionValueParameter'],
   ])('E1: the only selection cannot be evaluated (%s): the bucket could not be evaluated', (_what, id) => {
     expectEvaluationErrors(
       RULE,
@@ -620,6 +641,8 @@ describe(`${RULE}: selections that cannot be evaluated`, () => {
       /TestStack\/ConditionKey: condition .* is not a literal aws:ResourceTag condition; /,
       /TestStack\/ConditionValue: condition .* is not a literal aws:ResourceTag condition/,
       /TestStack\/TagType: ListOfTags entry .* is not a literal STRINGEQUALS tag/,
+      /TestStack\/ResourcesParameter: resource entry TestStack\/ResourceParam depends on a template parameter, not known at synth/,
+      /TestStack\/ResourcesParameterInArn: resource entry arn:aws:s3:::TestStack\/BucketParam depends on a template parameter/,
     ]) {
       expect(description).toMatch(reason);
     }

@@ -1,4 +1,4 @@
-import { Fn, Token } from 'aws-cdk-lib';
+import { Aws, Fn, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
@@ -196,6 +196,18 @@ describe(`${RULE}: evaluation errors`, () => {
       (stack) => rawInstance(stack, [rawGroup(stack, [{ ipProtocol: 'tcp', fromPort: 443, toPort: 443, cidrIp: parameterRef(stack) }]).attrGroupId]),
       ['TestStack/Instance'],
       /CidrIp cannot be evaluated/,
+    );
+  });
+
+  it('E2b: an egress entry chosen by a condition (Fn::If ... AWS::NoValue) may be any rule: never read as no rule', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) =>
+        rawInstance(stack, [
+          rawGroup(stack, [Token.asAny(Fn.conditionIf('Open', { IpProtocol: '-1', CidrIp: '0.0.0.0/0' }, Aws.NO_VALUE)) as unknown as ec2.CfnSecurityGroup.EgressProperty]).attrGroupId,
+        ]),
+      ['TestStack/Instance'],
+      /SecurityGroupEgress cannot be evaluated at synth: \{"Fn::If":\["Open"/,
     );
   });
 

@@ -1,4 +1,4 @@
-import { Fn, Token, type Stack } from 'aws-cdk-lib';
+import { Aws, Fn, Token, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type { Construct } from 'constructs';
@@ -111,6 +111,19 @@ describe(`${RULE}: evaluation errors`, () => {
       (stack) => rawGroup(stack, { ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: parameterRef(stack) }, 'no-lb'),
       ['TestStack/Group'],
       /CidrIp cannot be evaluated/,
+    );
+  });
+
+  it('E1b: an ingress entry chosen by a condition (Fn::If ... AWS::NoValue) may be any rule: never read as no rule', () => {
+    expectEvaluationErrors(
+      RULE,
+      (stack) => {
+        rawGroup(stack, HTTPS_FROM_ANYWHERE, 'no-lb').securityGroupIngress = [
+          Token.asAny(Fn.conditionIf('Open', { IpProtocol: '-1', CidrIp: '0.0.0.0/0' }, Aws.NO_VALUE)) as unknown as ec2.CfnSecurityGroup.IngressProperty,
+        ];
+      },
+      ['TestStack/Group'],
+      /SecurityGroupIngress cannot be evaluated at synth: \{"Fn::If":\["Open"/,
     );
   });
 
