@@ -1,7 +1,7 @@
 import { CATALOGUE } from '../../policies/catalogue';
 import type { Control } from '../../policies/catalogue-types';
 import { HDS_PLUGIN_NAME } from '../../policies/hds-checks';
-import { DEFAULT_CHECK_OPTIONS, HDS_RULES, type HdsCheckOptions } from '../../policies/rules';
+import { controlOfRuleId, DEFAULT_CHECK_OPTIONS, ruleIdsOf, type HdsCheckOptions } from '../../policies/rules';
 import { AWS_HOST, type HostingActor } from '../config/schema';
 import { CONTROLS_METADATA_KEY, PLATFORM_METADATA_KEY } from '../controls';
 import type { CloudAssemblyInput, PluginReport, ReportedViolation, StackArtifact, TemplateResource } from './assembly';
@@ -28,12 +28,6 @@ export const RUNBOOKS = [
   { topic: 'key-compromise', path: 'docs/runbooks/key-compromise.md' },
   { topic: 'reversibility', path: 'docs/runbooks/reversibility.md' },
 ] as const;
-
-/**
- * Controls a rule of another control enforces (CONTROLS.md BAK-05: "covered by RES-02"): the report judges
- * them by those rules only.
- */
-const RULES_OF_OTHER_CONTROLS: Readonly<Record<string, readonly string[]>> = { 'BAK-05': ['HDS-RES02-BackupCopyInRegion'] };
 
 /**
  * Controls every platform needs, that an account may provide outside the templates under review (an
@@ -98,11 +92,6 @@ function controlOfReason(reason: string): string | undefined {
   return /^\[([A-Z]+-\d{2})\]/.exec(reason)?.[1];
 }
 
-/** HDS pack rule ids carry their control: `HDS-BAK02-BackupCoverage` is about BAK-02. */
-function controlOfRule(rule: string): string | undefined {
-  const match = /^HDS-([A-Z]+)(\d{2})-/.exec(rule);
-  return match ? `${match[1]}-${match[2]}` : undefined;
-}
 
 /** An accepted finding: from the validation report (synth), or from cdk-nag metadata a template carries. */
 interface Accepted {
@@ -149,7 +138,7 @@ function groupAcknowledgements(accepted: readonly Accepted[]): AcknowledgementEv
   for (const a of accepted) {
     const key = JSON.stringify([a.plugin, a.rule, a.reason]);
     const existing = grouped.get(key);
-    const control = controlOfRule(a.rule);
+    const control = controlOfRuleId(a.rule);
     const compensatingControl = controlOfReason(a.reason);
     grouped.set(key, {
       plugin: a.plugin,
@@ -261,7 +250,7 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
 
   const regionUnknown = input.stacks.some((s) => s.region === undefined);
   const controls: ControlEvidence[] = (CATALOGUE as readonly Control[]).map((c) => {
-    const ruleIds = RULES_OF_OTHER_CONTROLS[c.id] ?? [...HDS_RULES.filter((r) => r.control === c.id).map((r) => `HDS-${r.id}`), ...(c.id === 'RES-01' ? ['HDS-RES01-StackRegion'] : [])];
+    const ruleIds = ruleIdsOf(c.id);
     const mine = results.filter((r) => ruleIds.includes(r.ruleId.replace(/\[.*$/, '')));
     // RES-01 on a template that does not state its region: not judged, said so (never assumed compliant).
     const judged = c.id === 'RES-01' && regionUnknown ? mine.filter((r) => stackByName.get(r.stack)?.region !== undefined) : mine;

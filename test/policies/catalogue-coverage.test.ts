@@ -10,7 +10,7 @@ const checkedByRule = (c: Control) => c.checkedBy.includes('rule');
 
 describe('the control catalogue and the HDS pack', () => {
   const enforced = new Set([...HDS_RULES.map((r) => r.control as string), ...STACK_RULE_CONTROLS]);
-  const isEnforced = (id: string) => enforced.has(id) || (ENFORCED_THROUGH[id] !== undefined && enforced.has(ENFORCED_THROUGH[id]));
+  const isEnforced = (id: string) => enforced.has(id) || (ENFORCED_THROUGH[id] !== undefined && enforced.has(ENFORCED_THROUGH[id].control));
 
   it.each((CATALOGUE as readonly Control[]).filter(checkedByRule).map((c) => c.id))('%s, checked by rule, has a rule', (id) => {
     expect(isEnforced(id)).toBe(true);
@@ -28,6 +28,14 @@ describe('the control catalogue and the HDS pack', () => {
     for (const rule of HDS_RULES) {
       const control = (CATALOGUE as readonly Control[]).find((c) => c.id === rule.control);
       expect({ rule: rule.id, checkedByRule: control && checkedByRule(control) }).toEqual({ rule: rule.id, checkedByRule: true });
+    }
+  });
+
+  it('a control enforced through another names rules of that control', () => {
+    for (const [id, through] of Object.entries(ENFORCED_THROUGH)) {
+      for (const rule of through.rules) {
+        expect({ id, rule, control: HDS_RULES.find((r) => r.id === rule)?.control }).toEqual({ id, rule, control: through.control });
+      }
     }
   });
 });
