@@ -1,7 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { NagMessageLevel, NagRuleCompliance } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { HDS_PLUGIN_NAME } from './hds-checks';
 import { DEFAULT_CHECK_OPTIONS, HDS_RULES, type HdsCheckOptions } from './rules';
 import { checkStackRegions, RES01_STACK_REGION } from './rules/res';
 import { stacksOf } from './rules/res/support';
@@ -87,6 +86,3 @@ export function evaluateHdsRules(scope: IConstruct, options: Partial<HdsCheckOpt
   }
   return results;
 }
-
-/** The plugin name under which the pack's findings and acknowledgements are recorded. */
-export { HDS_PLUGIN_NAME };

@@ -1,4 +1,5 @@
 import type { Graphviz } from '@hpcc-js/wasm-graphviz';
+import { byText, resourceKey } from './order';
 
 /*
  * Architecture diagram of the evidence report (EVD-03): one cluster per stack, the resources an auditor
@@ -365,8 +366,6 @@ interface Found {
   readonly target: ResourceKey | { readonly external: string };
 }
 
-const keyOf = (r: ResourceKey) => `${r.stack}\u0000${r.logicalId}`;
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Index {
@@ -401,9 +400,9 @@ class Index {
           (f): f is Found & { target: ResourceKey } => 'logicalId' in f.target && this.resource(f.target)?.Type === 'AWS::KMS::Key',
         );
         if (!key) continue;
-        this.aliasTarget.set(keyOf({ stack: stack.name, logicalId }), key.target);
+        this.aliasTarget.set(resourceKey({ stack: stack.name, logicalId }), key.target);
         const alias = literalOf(stack.name, resource.Properties?.AliasName);
-        if (alias) this.aliasesOf.set(keyOf(key.target), [...(this.aliasesOf.get(keyOf(key.target)) ?? []), alias].sort(byText));
+        if (alias) this.aliasesOf.set(resourceKey(key.target), [...(this.aliasesOf.get(resourceKey(key.target)) ?? []), alias].sort(byText));
       }
     }
   }
@@ -427,7 +426,7 @@ class Index {
     const add = (logicalId: string, inStack = stack) => {
       const target = { stack: inStack, logicalId };
       if (!this.resource(target)) return;
-      found.push({ path, target: this.aliasTarget.get(keyOf(target)) ?? target });
+      found.push({ path, target: this.aliasTarget.get(resourceKey(target)) ?? target });
     };
     if (depth > 8) return found;
     if (Array.isArray(value)) {
@@ -520,7 +519,7 @@ class Index {
       const region = this.stacks.get(stack)?.region;
       const sameRegion = keys.filter((k) => this.stacks.get(k.stack)?.region === region);
       for (const key of sameRegion.length > 0 ? sameRegion : keys) {
-        found.push({ path, target: this.aliasTarget.get(keyOf(key)) ?? key });
+        found.push({ path, target: this.aliasTarget.get(resourceKey(key)) ?? key });
       }
     }
     if (found.length === 0 && arn) found.push({ path, target: { external: text } });
@@ -624,7 +623,7 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
     const node = nodes.get(id) ?? make();
     nodes.set(id, node);
     node.members.push(member);
-    nodeOf.set(keyOf(member), id);
+    nodeOf.set(resourceKey(member), id);
   };
 
   const drawnCount = (stack: DiagramStack) => index.resources(stack).filter(([, r]) => DRAWN.has(r.Type) && !SUMMARISED[r.Type]).length;
@@ -666,7 +665,7 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
         }));
       } else if (DRAWN.has(resource.Type)) {
         const id = `${stack.name}/${logicalId}`;
-        const aliases = resource.Type === 'AWS::KMS::Key' ? (index.aliasesOf.get(keyOf(member)) ?? []) : [];
+        const aliases = resource.Type === 'AWS::KMS::Key' ? (index.aliasesOf.get(resourceKey(member)) ?? []) : [];
         place(id, member, () => ({
           id,
           stack: stack.name,
@@ -709,7 +708,7 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
     return id;
   };
   const nodeFor = (target: Found['target']): string | undefined =>
-    'external' in target ? externalNode(target.external) : nodeOf.get(keyOf(target));
+    'external' in target ? externalNode(target.external) : nodeOf.get(resourceKey(target));
   const addEdge = (fromTarget: Found['target'], toTarget: Found['target'], relation: Relation) => {
     // Only copies and replications are drawn to places outside the templates: they are data transfers.
     if ('external' in toTarget && relation !== 'copiesTo' && relation !== 'replicatesTo') return;
@@ -749,7 +748,7 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
       const self: ResourceKey = { stack: stack.name, logicalId };
       const refs = refsOf(stack.name, resource);
       const at = (prefix: string) => refs.filter((f) => f.path.join('.').startsWith(prefix));
-      if (nodeOf.has(keyOf(self))) {
+      if (nodeOf.has(resourceKey(self))) {
         for (const f of refs) {
           const toType = typeOf(f.target);
           const found = classify(resource, f.path, toType, 'external' in f.target);
@@ -775,18 +774,18 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
         }
       }
       if (resource.Type === 'AWS::ElasticLoadBalancingV2::Listener' || resource.Type === 'AWS::ElasticLoadBalancingV2::ListenerRule') {
-        listeners.set(keyOf(self), {
+        listeners.set(resourceKey(self), {
           lbs: [...at('LoadBalancerArn'), ...at('ListenerArn')].map((f) => f.target),
           actions: [...at('DefaultActions'), ...at('Actions')],
         });
       }
       if (resource.Type === 'AWS::ElasticLoadBalancingV2::TargetGroup') {
-        targetGroups.set(keyOf(self), [...(targetGroups.get(keyOf(self)) ?? []), ...at('Targets').map((f) => f.target)]);
+        targetGroups.set(resourceKey(self), [...(targetGroups.get(resourceKey(self)) ?? []), ...at('Targets').map((f) => f.target)]);
       }
       // Services and auto-scaling groups register with a target group from their side.
       for (const f of [...at('LoadBalancers'), ...at('TargetGroupARNs')]) {
         if (typeOf(f.target) === 'AWS::ElasticLoadBalancingV2::TargetGroup' && 'logicalId' in f.target) {
-          targetGroups.set(keyOf(f.target), [...(targetGroups.get(keyOf(f.target)) ?? []), self]);
+          targetGroups.set(resourceKey(f.target), [...(targetGroups.get(resourceKey(f.target)) ?? []), self]);
         }
       }
     }
@@ -795,7 +794,7 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
   const lbsOf = (target: Found['target'], depth = 0): Found['target'][] => {
     if (depth > 2 || !('logicalId' in target)) return [];
     if (typeOf(target) === 'AWS::ElasticLoadBalancingV2::LoadBalancer') return [target];
-    const listener = listeners.get(keyOf(target));
+    const listener = listeners.get(resourceKey(target));
     return listener ? listener.lbs.flatMap((t) => lbsOf(t, depth + 1)) : [];
   };
   for (const [key, listener] of [...listeners.entries()].sort(([a], [b]) => byText(a, b))) {
@@ -805,7 +804,7 @@ function buildGraph(index: Index, lang: DiagramLang): Graph {
         const type = typeOf(action.target);
         if (type === 'AWS::Cognito::UserPool') addEdge(lb, action.target, 'authenticates');
         if (type === 'AWS::ElasticLoadBalancingV2::TargetGroup' && 'logicalId' in action.target) {
-          for (const target of targetGroups.get(keyOf(action.target)) ?? []) addEdge(lb, target, 'forwardsTo');
+          for (const target of targetGroups.get(resourceKey(action.target)) ?? []) addEdge(lb, target, 'forwardsTo');
         }
       }
     }
@@ -873,7 +872,7 @@ type RoleDocuments = Map<string, { stack: string; document: unknown }[]>;
 function roleDocumentsOf(index: Index): RoleDocuments {
   const documents: RoleDocuments = new Map();
   const add = (role: ResourceKey, stack: string, document: unknown) => {
-    documents.set(keyOf(role), [...(documents.get(keyOf(role)) ?? []), { stack, document }]);
+    documents.set(resourceKey(role), [...(documents.get(resourceKey(role)) ?? []), { stack, document }]);
   };
   for (const stack of index.sortedStacks()) {
     for (const [logicalId, resource] of index.resources(stack)) {
@@ -914,7 +913,7 @@ function accessOf(index: Index, stack: string, resource: DiagramResource, docume
   const access = new Map<string, { target: ResourceKey; relations: Set<Relation> }>();
   for (const role of index.refsIn(stack, roleValue, [])) {
     if (!('logicalId' in role.target)) continue;
-    for (const { stack: policyStack, document } of documents.get(keyOf(role.target)) ?? []) {
+    for (const { stack: policyStack, document } of documents.get(resourceKey(role.target)) ?? []) {
       const statements = isRecord(document) ? document.Statement : undefined;
       for (const statement of Array.isArray(statements) ? statements : [statements]) {
         if (!isRecord(statement) || statement.Effect !== 'Allow') continue;
@@ -927,13 +926,13 @@ function accessOf(index: Index, stack: string, resource: DiagramResource, docume
           const type = index.resource(f.target)?.Type;
           // Keys and log groups are drawn through encryption and logging edges already.
           if (!type || type === 'AWS::KMS::Key' || type === 'AWS::Logs::LogGroup' || !DRAWN.has(type)) continue;
-          const entry = access.get(keyOf(f.target)) ?? { target: f.target, relations: new Set<Relation>() };
+          const entry = access.get(resourceKey(f.target)) ?? { target: f.target, relations: new Set<Relation>() };
           if (type === 'AWS::SNS::Topic') entry.relations.add('notifies');
           else {
             if (reads) entry.relations.add('reads');
             if (writes) entry.relations.add('writes');
           }
-          access.set(keyOf(f.target), entry);
+          access.set(resourceKey(f.target), entry);
         }
       }
     }

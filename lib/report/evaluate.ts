@@ -8,12 +8,6 @@ import type { HdsCheckOptions } from '../../policies/rules';
 import type { StackArtifact, Template } from './assembly';
 import { ReportInputError } from './templates';
 
-/** A rule result, placed in the report's input: the stack by name, the resource by logical id. */
-export interface StackRuleResult extends RuleResult {
-  /** Name of the input stack. */
-  readonly stack: string;
-}
-
 /** Where a cross-stack value comes from: an output of another input stack. */
 interface OutputRef {
   readonly stack: string;
@@ -83,7 +77,7 @@ function outputValue(include: CfnInclude, template: Template, output: string): u
  * a construct tree with `cloudformation-include` (typed L1 resources, logical ids kept) and every rule runs on
  * it. The same rules judge this project's platform at synth and anyone else's template here.
  */
-export function evaluateStacks(stacks: readonly StackArtifact[], options: Partial<HdsCheckOptions>): StackRuleResult[] {
+export function evaluateStacks(stacks: readonly StackArtifact[], options: Partial<HdsCheckOptions>): RuleResult[] {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'hds-report-app-')) });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hds-report-'));
   const exportsByName = new Map<string, OutputRef>();
@@ -125,7 +119,8 @@ export function evaluateStacks(stacks: readonly StackArtifact[], options: Partia
 
   try {
     for (const s of stacks) include(s.name, new Set());
-    return evaluateHdsRules(app, options).map((r) => ({ ...r, stack: r.stackPath }));
+    // Each input stack is a top-level stack whose construct id is its name: `stackPath` is that name.
+    return evaluateHdsRules(app, options);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
     fs.rmSync(app.outdir, { recursive: true, force: true });

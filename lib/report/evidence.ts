@@ -5,7 +5,9 @@ import { controlOfRuleId, DEFAULT_CHECK_OPTIONS, ruleIdsOf, type HdsCheckOptions
 import { AWS_HOST, type HostingActor } from '../config/schema';
 import { CONTROLS_METADATA_KEY, PLATFORM_METADATA_KEY } from '../controls';
 import type { CloudAssemblyInput, PluginReport, ReportedViolation, StackArtifact, TemplateResource } from './assembly';
-import { evaluateStacks, type StackRuleResult } from './evaluate';
+import type { RuleResult } from '../../policies/evaluate';
+import { evaluateStacks } from './evaluate';
+import { byText, resourceKey } from './order';
 import {
   EVIDENCE_SCHEMA_VERSION,
   evidenceSchema,
@@ -37,8 +39,6 @@ export const RUNBOOKS = [
  */
 const EXPECTED_EVERYWHERE = new Set(['LOG-01', 'LOG-02', 'BAK-01', 'BAK-02', 'DET-01', 'DET-02', 'DET-03']);
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const refKey = (r: { stack: string; logicalId?: string }) => `${r.stack}\u0000${r.logicalId ?? ''}`;
 
 /** Resource types that store data, for the data location statement (EXI 28). */
 const DATA_STORE_TYPES = new Set([
@@ -228,9 +228,9 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
       ...(typeof cdkPath === 'string' && { path: cdkPath }),
     };
   };
-  const reasonFor = (r: StackRuleResult): string | undefined => {
-    const artifact = stackByName.get(r.stack);
-    const path = r.logicalId === undefined ? r.stack : pathOf(artifact!, r.logicalId, artifact?.template.Resources?.[r.logicalId]);
+  const reasonFor = (r: RuleResult): string | undefined => {
+    const artifact = stackByName.get(r.stackPath);
+    const path = r.logicalId === undefined ? r.stackPath : pathOf(artifact!, r.logicalId, artifact?.template.Resources?.[r.logicalId]);
     // An acknowledgement on a construct covers what is below it, as CDK's validation honours it.
     return accepted.find((a) => a.rule === r.ruleId && (path === a.constructPath || path.startsWith(`${a.constructPath}/`)))?.reason;
   };
@@ -253,19 +253,19 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
     const ruleIds = ruleIdsOf(c.id);
     const mine = results.filter((r) => ruleIds.includes(r.ruleId.replace(/\[.*$/, '')));
     // RES-01 on a template that does not state its region: not judged, said so (never assumed compliant).
-    const judged = c.id === 'RES-01' && regionUnknown ? mine.filter((r) => stackByName.get(r.stack)?.region !== undefined) : mine;
+    const judged = c.id === 'RES-01' && regionUnknown ? mine.filter((r) => stackByName.get(r.stackPath)?.region !== undefined) : mine;
 
     const findings: Finding[] = [];
     const resourceStatus = new Map<string, { ref: ResourceRef; status: ControlEvidence['resources'][number]['status'] }>();
     const mark = (ref: ResourceRef, status: ControlEvidence['resources'][number]['status']) => {
-      const existing = resourceStatus.get(refKey(ref));
-      resourceStatus.set(refKey(ref), { ref, status: existing ? worse(['not-met', 'acknowledged', 'not-evaluated', 'met'], existing.status, status) : status });
+      const existing = resourceStatus.get(resourceKey(ref));
+      resourceStatus.set(resourceKey(ref), { ref, status: existing ? worse(['not-met', 'acknowledged', 'not-evaluated', 'met'], existing.status, status) : status });
     };
     for (const ref of implementers.get(c.id) ?? []) mark(ref, 'met');
     const summaries = new Map<string, { rule: string; compliant: number; notMet: number; acknowledged: number; notEvaluated: number }>();
     for (const id of ruleIds) summaries.set(id, { rule: id, compliant: 0, notMet: 0, acknowledged: 0, notEvaluated: 0 });
     for (const r of judged) {
-      const ref = refOf(r.stack, r.logicalId);
+      const ref = refOf(r.stackPath, r.logicalId);
       const summary = summaries.get(r.ruleId.replace(/\[.*$/, ''))!;
       if (r.outcome === 'compliant') {
         summary.compliant += 1;
@@ -310,7 +310,7 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
       note = NOTES.notApplicable;
     }
 
-    findings.sort((a, b) => byText(`${a.rule}\u0000${refKey(a)}`, `${b.rule}\u0000${refKey(b)}`));
+    findings.sort((a, b) => byText(`${a.rule}\u0000${resourceKey(a)}`, `${b.rule}\u0000${resourceKey(b)}`));
     return {
       id: c.id,
       title: { ...c.title },
@@ -320,7 +320,7 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
       basis,
       ...(note && { note }),
       rules: [...summaries.values()],
-      resources: [...resourceStatus.values()].map(({ ref, status: s }) => ({ ...ref, status: s })).sort((a, b) => byText(refKey(a), refKey(b))),
+      resources: [...resourceStatus.values()].map(({ ref, status: s }) => ({ ...ref, status: s })).sort((a, b) => byText(resourceKey(a), resourceKey(b))),
       findings,
     };
   });
@@ -351,8 +351,8 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
       checks,
     },
     controls,
-    dataLocations: dataLocations.sort((a, b) => byText(refKey(a), refKey(b))),
-    transfers: transfers.sort((a, b) => byText(refKey(a) + a.destination, refKey(b) + b.destination)),
+    dataLocations: dataLocations.sort((a, b) => byText(resourceKey(a), resourceKey(b))),
+    transfers: transfers.sort((a, b) => byText(resourceKey(a) + a.destination, resourceKey(b) + b.destination)),
     actors: actorsOf(input.stacks),
     acknowledgements,
     runbooks: RUNBOOKS.map((r) => ({ ...r })),
@@ -365,7 +365,7 @@ export function resourceStatuses(evidence: Evidence): Map<string, ControlEvidenc
   const statuses = new Map<string, ControlEvidence['resources'][number]['status']>();
   for (const control of evidence.controls) {
     for (const r of control.resources) {
-      const key = refKey(r);
+      const key = resourceKey(r);
       const existing = statuses.get(key);
       statuses.set(key, existing ? worse(['not-met', 'acknowledged', 'not-evaluated', 'met'], existing, r.status) : r.status);
     }
@@ -373,4 +373,3 @@ export function resourceStatuses(evidence: Evidence): Map<string, ControlEvidenc
   return statuses;
 }
 
-export { refKey as resourceKey };

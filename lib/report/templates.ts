@@ -126,6 +126,3 @@ export function stackNameOf(file: string): string {
   const name = base.replace(/[^A-Za-z0-9-]/g, '-').replace(/^[^A-Za-z]+/, '');
   return name.length > 0 ? name : 'Template';
 }
-
-// Exported for tests: the tags the parser knows.
-export const YAML_SHORT_FORMS = Object.keys(SHORT_FORMS).map((f) => `!${f}`);
