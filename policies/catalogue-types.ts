@@ -40,4 +40,10 @@ export interface Control {
   readonly severity: Severity;
   /** How it is checked; at least one entry. */
   readonly checkedBy: readonly CheckKind[];
+  /**
+   * Every platform needs it, and an account may provide it outside the templates under review (an
+   * organization trail, GuardDuty or Security Hub under a delegated administrator, an organization backup
+   * policy). The evidence report then says "not evaluated, look there", never "not applicable".
+   */
+  readonly everyPlatform?: boolean;
 }

@@ -227,6 +227,7 @@ export const CATALOGUE = [
     references: { hds: ['EXI 05'], iso27001: ['A.8.13'], rgpd: [], other: [] },
     severity: 'critical',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'BAK-02',
@@ -242,6 +243,7 @@ export const CATALOGUE = [
     references: { hds: ['EXI 05'], iso27001: ['A.8.13', 'A.5.30'], rgpd: [], other: [] },
     severity: 'critical',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'BAK-03',
@@ -306,6 +308,7 @@ export const CATALOGUE = [
     references: { hds: ['EXI 15', 'EXI 16'], iso27001: ['A.8.15'], rgpd: [], other: ['PGSSI-S (imputabilité)'] },
     severity: 'high',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'LOG-02',
@@ -321,6 +324,7 @@ export const CATALOGUE = [
     references: { hds: ['EXI 15', 'EXI 16'], iso27001: ['A.8.15'], rgpd: [], other: ['PGSSI-S (imputabilité)'] },
     severity: 'high',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'LOG-03',
@@ -400,6 +404,7 @@ export const CATALOGUE = [
     references: { hds: [], iso27001: ['A.8.7', 'A.8.16'], rgpd: [], other: [] },
     severity: 'high',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'DET-02',
@@ -415,6 +420,7 @@ export const CATALOGUE = [
     references: { hds: [], iso27001: ['A.8.16'], rgpd: [], other: [] },
     severity: 'high',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'DET-03',
@@ -430,6 +436,7 @@ export const CATALOGUE = [
     references: { hds: [], iso27001: ['A.5.25', 'A.5.26', 'A.8.16'], rgpd: [], other: [] },
     severity: 'high',
     checkedBy: ['rule'],
+    everyPlatform: true,
   },
   {
     id: 'DET-04',

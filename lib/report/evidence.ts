@@ -31,15 +31,6 @@ export const RUNBOOKS = [
   { topic: 'reversibility', path: 'docs/runbooks/reversibility.md' },
 ] as const;
 
-/**
- * Controls every platform needs, that an account may provide outside the templates under review (an
- * organization trail, GuardDuty or Security Hub under a delegated administrator, an organization backup
- * policy). When no resource of the templates is of their kind, they are "not evaluated", never "not
- * applicable": the auditor is told where to look.
- */
-const EXPECTED_EVERYWHERE = new Set(['LOG-01', 'LOG-02', 'BAK-01', 'BAK-02', 'DET-01', 'DET-02', 'DET-03']);
-
-
 /** Resource types that store data, for the data location statement (EXI 28). */
 const DATA_STORE_TYPES = new Set([
   'AWS::S3::Bucket',
@@ -302,7 +293,7 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
     } else if (c.id === 'RES-01' && regionUnknown) {
       status = 'not-evaluated';
       note = NOTES.region;
-    } else if (EXPECTED_EVERYWHERE.has(c.id)) {
+    } else if (c.everyPlatform) {
       status = 'not-evaluated';
       note = NOTES.providedElsewhere;
     } else {

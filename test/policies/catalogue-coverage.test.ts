@@ -38,4 +38,16 @@ describe('the control catalogue and the HDS pack', () => {
       }
     }
   });
+
+  it('the controls every platform needs, which an organization may provide outside the templates, are the reviewed list', () => {
+    expect((CATALOGUE as readonly Control[]).filter((c) => c.everyPlatform).map((c) => c.id)).toEqual([
+      'BAK-01',
+      'BAK-02',
+      'LOG-01',
+      'LOG-02',
+      'DET-01',
+      'DET-02',
+      'DET-03',
+    ]);
+  });
 });
