@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HDS_EEA_REGIONS, isHdsRegion } from '../../policies/regions';
 import { backupSettingsProblems } from '../constructs/platform-backup';
+import { IAM_PRINCIPAL_ARN } from '../constructs/duty-roles';
 
 /**
  * The one typed configuration of an HDS platform. The schema is the single source of the config's
@@ -277,13 +278,12 @@ const detectionSchema = z.strictObject({
     .default(7),
 });
 
-const IAM_ARN = /^arn:aws:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
 const principals = (who: string) =>
   z
     .array(
       z
         .string({ error: `an IAM principal ARN (role, user or account root) allowed to assume the ${who} role` })
-        .regex(IAM_ARN, {
+        .regex(IAM_PRINCIPAL_ARN, {
           error: `an IAM principal ARN such as "arn:aws:iam::123456789012:role/AWSReservedSSO_Operators_abc" or "arn:aws:iam::123456789012:root" (the ${who} role)`,
         }),
       { error: `a list of IAM principal ARNs allowed to assume the ${who} role` },

@@ -88,7 +88,8 @@ export interface DutyRolesProps {
 }
 
 /** An IAM principal a trust policy can name: an account root, a role or a user (any path), no wildcard. */
-const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/;
+/** An IAM role, user (with or without path) or account root: who may assume a duty role. The config uses it too. */
+export const IAM_PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|(role|user)\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/;
 const ENVIRONMENT = /^[A-Za-z0-9][\w+=,.@-]*$/;
 /** IAM role names are at most 64 characters; the break-glass name is the longest. */
 const MAX_ENVIRONMENT_LENGTH = 64 - `${BREAK_GLASS_ROLE_NAME_PREFIX}-`.length;
