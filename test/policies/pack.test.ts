@@ -50,6 +50,7 @@ const INVENTORY = [
   'HDS-ENC02-BackupVaultEncryptedWithCmk',
   'HDS-ENC02-DynamoDbEncryptedWithCmk',
   'HDS-ENC02-EbsEncryptedWithCmk',
+  'HDS-ENC02-EcrEncryptedWithCmk',
   'HDS-ENC02-EfsEncryptedWithCmk',
   'HDS-ENC02-LogGroupEncryptedWithCmk',
   'HDS-ENC02-RdsEncryptedWithCmk',
@@ -194,6 +195,8 @@ const everyKind: FixtureBuilder = (stack: Stack, app: App) => {
   new ec2.Volume(stack, 'Volume', { availabilityZone: vpc.availabilityZones[0], size: Size.gibibytes(8) });
   new sns.Topic(stack, 'Topic');
   new sqs.Queue(stack, 'Queue');
+  // ENC-02: an ECR repository with the default AES256 encryption.
+  new ecr.Repository(stack, 'Repository');
   new logs.LogGroup(stack, 'Logs');
   new secretsmanager.Secret(stack, 'Secret');
   // NET-04: SSH open to the internet.

@@ -2,6 +2,7 @@ import type { HdsRule } from '../rule';
 import { ENC02_BACKUP_VAULT_ENCRYPTED_WITH_CMK } from './backup-vault-encrypted-with-cmk';
 import { ENC02_DYNAMODB_ENCRYPTED_WITH_CMK } from './dynamodb-encrypted-with-cmk';
 import { ENC02_EBS_ENCRYPTED_WITH_CMK } from './ebs-encrypted-with-cmk';
+import { ENC02_ECR_ENCRYPTED_WITH_CMK } from './ecr-encrypted-with-cmk';
 import { ENC02_EFS_ENCRYPTED_WITH_CMK } from './efs-encrypted-with-cmk';
 import { ENC01_KEY_DELETION_WINDOW } from './key-deletion-window';
 import { ENC01_KEY_POLICY_SCOPED } from './key-policy-scoped';
@@ -33,6 +34,7 @@ export const ENC_RULES: readonly HdsRule[] = [
   ENC02_SECRET_ENCRYPTED_WITH_CMK,
   ENC02_BACKUP_VAULT_ENCRYPTED_WITH_CMK,
   ENC02_EFS_ENCRYPTED_WITH_CMK,
+  ENC02_ECR_ENCRYPTED_WITH_CMK,
   ENC03_S3_TLS_ONLY,
   ENC03_RDS_FORCE_SSL,
   ENC03_LOAD_BALANCER_TLS,
