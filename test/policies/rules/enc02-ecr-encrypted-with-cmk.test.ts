@@ -1,8 +1,9 @@
-import { Fn } from 'aws-cdk-lib';
+import { Fn, type Stack } from 'aws-cdk-lib';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import { ENC02_ECR_ENCRYPTED_WITH_CMK } from '../../../policies/rules/enc/ecr-encrypted-with-cmk';
 import { expectCompliant, expectFindings } from '../support';
 import { cmk, expectNotEvaluated, KEY_ARN, parameterRef, secondStack } from './enc-fixtures';
+import { verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-ENC02-EcrEncryptedWithCmk';
 const REPOSITORY = 'TestStack/Repository/Resource';
@@ -55,6 +56,33 @@ describe(`${RULE}: not evaluated`, () => {
         }),
       ['TestStack/Repository'],
     );
+  });
+
+  it('E3: the whole encryption configuration chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_ECR_ENCRYPTED_WITH_CMK,
+      (stack) => {
+        const repository = new ecr.CfnRepository(stack, 'Repository');
+        repository.addPropertyOverride('EncryptionConfiguration', Fn.conditionIf('Cmk', { EncryptionType: 'KMS', KmsKey: KEY_ARN }, { EncryptionType: 'AES256' }));
+      },
+      ['TestStack/Repository'],
+    );
+  });
+
+  it.each([
+    ['the key (E1)', (stack: Stack) => new ecr.CfnRepository(stack, 'Repository', { encryptionConfiguration: { encryptionType: 'KMS', kmsKey: parameterRef(stack) } }), /KmsKey/],
+    [
+      'the encryption type (E2)',
+      (stack: Stack) => new ecr.CfnRepository(stack, 'Repository', { encryptionConfiguration: { encryptionType: Fn.conditionIf('Cmk', 'KMS', 'AES256').toString(), kmsKey: KEY_ARN } }),
+      /EncryptionType/,
+    ],
+    [
+      'the configuration (E3)',
+      (stack: Stack) => new ecr.CfnRepository(stack, 'Repository').addPropertyOverride('EncryptionConfiguration', Fn.conditionIf('Cmk', { EncryptionType: 'KMS' }, { EncryptionType: 'AES256' })),
+      /EncryptionConfiguration/,
+    ],
+  ])('the verbose pack names the property it could not evaluate: %s', (_what, build, property) => {
+    expect(verboseDescription(RULE, build)).toMatch(property);
   });
 });
 
