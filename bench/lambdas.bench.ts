@@ -12,9 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { buildSync } from 'esbuild';
-import { RESTORE_VALIDATOR_BUNDLING, RESTORE_VALIDATOR_ENTRY } from '../lib/constructs/restore-testing';
+import { FUNCTION_BUNDLING } from '../lib/constructs/private-function';
+import { RESTORE_VALIDATOR_ENTRY } from '../lib/constructs/restore-testing';
 
-const FUNCTIONS = [{ name: 'restore-validator', entry: RESTORE_VALIDATOR_ENTRY, bundling: RESTORE_VALIDATOR_BUNDLING }];
+const FUNCTIONS = [{ name: 'restore-validator', entry: RESTORE_VALIDATOR_ENTRY, bundling: FUNCTION_BUNDLING }];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -8,14 +8,13 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { IAM_ACTIONS } from '../../lambdas/restore-validator/permissions';
 import { recordControls } from '../controls';
+import { createPrivateFunction } from './private-function';
 
 /** Namespace of the validator's metrics. */
 export const RESTORE_METRIC_NAMESPACE = 'HdsBlueprint/RestoreTests';
@@ -23,17 +22,6 @@ export const RESTORE_METRIC_NAMESPACE = 'HdsBlueprint/RestoreTests';
 export const RESTORE_TESTED_TYPES = ['S3', 'Aurora'] as const;
 /** Where the validator's source lives. */
 export const RESTORE_VALIDATOR_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'restore-validator', 'index.ts');
-/**
- * How the validator is bundled (also used by `bench/lambdas.bench.ts`): the SDK clients are bundled,
- * pinned by package-lock.json, not taken from the runtime; ES module entry points let esbuild drop
- * the unused parts of the SDK.
- */
-export const RESTORE_VALIDATOR_BUNDLING = {
-  mainFields: ['module', 'main'],
-  minify: true,
-  target: 'node24',
-} as const;
-
 /** Runbook the alerts link to. */
 export const RESTORE_RUNBOOK = 'docs/runbooks/restore.md';
 
@@ -142,12 +130,7 @@ export class RestoreTesting extends Construct {
       ec2.Port.tcp(props.databasePort),
       'Restored databases',
     );
-    this.validatorSecurityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(443), 'Interface endpoints');
-    // The S3 gateway endpoint is reached through its prefix list, whose id only exists at deploy time;
-    // the subnets have no route to the internet, so HTTPS egress reaches AWS endpoints only.
-    this.validatorSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'S3 through the gateway endpoint');
     recordControls(this.restoredDatabaseSecurityGroup, 'NET-04');
-    recordControls(this.validatorSecurityGroup, 'NET-04');
 
     const tagCondition = { key: `aws:ResourceTag/${props.selectionTag.key}`, value: props.selectionTag.value };
     const common = {
@@ -183,45 +166,21 @@ export class RestoreTesting extends Construct {
     }
     this.selections = { S3: s3Selection, Aurora: auroraSelection };
 
-    const logGroup = new logs.LogGroup(this, 'ValidatorLogs', {
-      encryptionKey: props.logsKey,
-      retention: props.logRetention,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    recordControls(logGroup, 'LOG-04');
-    const deadLetters = new sqs.Queue(this, 'ValidatorDeadLetters', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.logsKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-
-    // One customer-managed policy holds every permission of the function, so the role carries no inline
-    // policy; the function sees the role as immutable, so CDK cannot add inline grants behind our back.
-    this.validatorRole = new iam.Role(this, 'ValidatorRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'Restore validator (BAK-03): reads restored copies, reports the result',
-    });
-    this.validatorPolicy = new iam.ManagedPolicy(this, 'ValidatorPolicy', {
-      description: 'Restore validator (BAK-03): read-only checks plus the validation result and metrics',
-      roles: [this.validatorRole],
-      statements: this.validatorStatements(props, logGroup, deadLetters),
-    });
-
-    this.validator = new nodejs.NodejsFunction(this, 'Validator', {
+    const validator = createPrivateFunction(this, 'Validator', {
       entry: RESTORE_VALIDATOR_ENTRY,
-      runtime: lambda.Runtime.NODEJS_24_X,
-      role: iam.Role.fromRoleArn(this, 'ValidatorRoleRef', this.validatorRole.roleArn, { mutable: false }),
-      architecture: lambda.Architecture.ARM_64,
+      description: 'hds-blueprint: validates restored copies and reports to AWS Backup (BAK-03)',
+      roleDescription: 'Restore validator (BAK-03): reads restored copies, reports the result',
+      policyDescription: 'Restore validator (BAK-03): read-only checks plus the validation result and metrics',
+      securityGroup: this.validatorSecurityGroup,
+      vpc: props.vpc,
+      subnets: props.computeSubnets,
+      vpcCidr: props.vpcCidr,
+      logsKey: props.logsKey,
+      logRetention: props.logRetention,
+      statements: this.validatorStatements(props),
+      requiredActions: IAM_ACTIONS,
       memorySize: 256,
       timeout: Duration.minutes(5),
-      description: 'hds-blueprint: validates restored copies and reports to AWS Backup (BAK-03)',
-      vpc: props.vpc,
-      vpcSubnets: props.computeSubnets,
-      securityGroups: [this.validatorSecurityGroup],
-      logGroup,
-      deadLetterQueue: deadLetters,
       reservedConcurrentExecutions: 2,
       environment: {
         EXPECTED_KEY_ARN: props.dataKey.keyArn,
@@ -231,15 +190,11 @@ export class RestoreTesting extends Construct {
         FRESHNESS_LOOKBACK_DAYS: '30',
         DB_CONNECT_TIMEOUT_MS: '5000',
       },
-      bundling: {
-        externalModules: [],
-        mainFields: [...RESTORE_VALIDATOR_BUNDLING.mainFields],
-        minify: RESTORE_VALIDATOR_BUNDLING.minify,
-        target: RESTORE_VALIDATOR_BUNDLING.target,
-        sourceMap: false,
-      },
     });
-    this.validator.node.addDependency(this.validatorPolicy);
+    this.validator = validator.function;
+    this.validatorRole = validator.role;
+    this.validatorPolicy = validator.policy;
+    const deadLetters = validator.deadLetters!;
     recordControls(this.validator, 'BAK-03');
 
     // A restore job of this account completed: validate it (the function skips jobs that are not restore tests).
@@ -312,12 +267,12 @@ export class RestoreTesting extends Construct {
     for (const alarm of this.alarms) recordControls(alarm, 'BAK-03', 'DET-03');
   }
 
-  /** Every permission of the validator; `IAM_ACTIONS` (from the function's code) must all be here. */
-  private validatorStatements(props: RestoreTestingProps, logGroup: logs.ILogGroup, deadLetters: sqs.IQueue): iam.PolicyStatement[] {
+  /** The validator's own permissions; `createPrivateFunction` adds logs, dead letters and network interfaces. */
+  private validatorStatements(props: RestoreTestingProps): iam.PolicyStatement[] {
     const stack = Stack.of(this);
     const statement = (sid: string, actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
       new iam.PolicyStatement({ sid, actions, resources, conditions });
-    const statements = [
+    return [
       // AWS Backup has no resource-level permissions for these restore-job APIs.
       statement('ReadAndReportRestoreJobs', ['backup:DescribeRestoreJob', 'backup:ListRestoreJobs', 'backup:PutRestoreValidationResult'], ['*']),
       statement('CheckTheExpectedKey', ['kms:DescribeKey', 'kms:GetKeyRotationStatus'], [props.dataKey.keyArn]),
@@ -329,41 +284,7 @@ export class RestoreTesting extends Construct {
       statement('PublishRestoreMetrics', ['cloudwatch:PutMetricData'], ['*'], {
         StringEquals: { 'cloudwatch:namespace': RESTORE_METRIC_NAMESPACE },
       }),
-      // A log group's ARN already ends with ':*' (all its streams).
-      statement('WriteOwnLogs', ['logs:CreateLogStream', 'logs:PutLogEvents'], [logGroup.logGroupArn]),
-      statement('DeadLetters', ['sqs:SendMessage'], [deadLetters.queueArn]),
-      statement('EncryptLogsAndDeadLetters', ['kms:GenerateDataKey', 'kms:Decrypt'], [props.logsKey.keyArn]),
-      // Lambda in a VPC manages its network interfaces; EC2 has no resource-level permissions for these.
-      statement(
-        'NetworkInterfacesInTheVpc',
-        [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DescribeSubnets',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        ['*'],
-      ),
     ];
-    // Those network-interface permissions are for the Lambda service, not for the function's code:
-    // calls made from inside the function carry lambda:SourceFunctionArn, and are denied.
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'FunctionCodeNeverTouchesNetworkInterfaces',
-        effect: iam.Effect.DENY,
-        actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-        resources: ['*'],
-        conditions: { Null: { 'lambda:SourceFunctionArn': 'false' } },
-      }),
-    );
-    const granted = new Set(statements.filter((s) => s.effect === iam.Effect.ALLOW).flatMap((s) => s.actions));
-    const missing = IAM_ACTIONS.filter((a) => !granted.has(a));
-    if (missing.length > 0) {
-      throw new Error(`${this.node.path}: the restore validator calls APIs its policy does not allow: ${missing.join(', ')}`);
-    }
-    return statements;
   }
 }
 
