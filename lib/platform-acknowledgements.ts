@@ -87,7 +87,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   });
 
   // RES-03: a permissions boundary grants nothing by itself; its Allow * is the ceiling its denies cut down.
-  for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access, platform.app]) {
+  for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access, platform.app, platform.privacy]) {
     const boundary = stack?.node.tryFindChild('ResidencyBoundary');
     if (!boundary) continue;
     for (const finding of ['Action::*', 'Resource::*']) {
@@ -105,6 +105,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   acknowledgeDetectionFindings(platform);
   acknowledgeAccessFindings(platform);
   acknowledgeApplicationFindings(platform);
+  acknowledgePrivacyFindings(platform);
 }
 
 function acknowledgeDetectionFindings({ detection }: Platform): void {
@@ -292,6 +293,26 @@ function acknowledgeBackupFindings({ foundation, backup }: Platform): void {
       rule: `AwsSolutions-IAM5[${finding}]`,
       control: 'IAM-02',
       reason,
+    });
+  }
+}
+
+function acknowledgePrivacyFindings({ privacy }: Platform): void {
+  const pseudonymisation = privacy?.pseudonymisation;
+  if (pseudonymisation) {
+    acknowledge(child(pseudonymisation, 'FunctionPolicy'), {
+      plugin: 'AwsSolutions',
+      rule: 'AwsSolutions-IAM5[Resource::*]',
+      control: 'IAM-02',
+      reason:
+        'Only the EC2 network-interface APIs Lambda needs in a VPC, which have no resource-level permissions; the function code itself is denied them (lambda:SourceFunctionArn). Its one KMS permission names the pseudonymisation key',
+    });
+    acknowledge(pseudonymisation.function, {
+      plugin: 'HIPAA.Security',
+      rule: 'HIPAA.Security-LambdaDLQ',
+      control: 'DATA-02',
+      reason:
+        'Invoked synchronously only (no event source, no asynchronous caller): the caller receives every error and a dead-letter queue would never receive anything; every call is logged (LOG-04) and traced by CloudTrail (GenerateMac)',
     });
   }
 }

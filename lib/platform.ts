@@ -14,6 +14,7 @@ import { DataStack } from './stacks/data-stack';
 import { DetectionStack } from './stacks/detection-stack';
 import { FoundationStack } from './stacks/foundation-stack';
 import { NetworkStack } from './stacks/network-stack';
+import { PrivacyStack } from './stacks/privacy-stack';
 import { acknowledgePlatformFindings } from './platform-acknowledgements';
 
 export interface Platform {
@@ -28,6 +29,8 @@ export interface Platform {
   readonly access: AccessStack;
   /** Present when `application.enabled`. */
   readonly app?: AppStack;
+  /** Present when pseudonymisation or reversibility is enabled (`privacy`). */
+  readonly privacy?: PrivacyStack;
 }
 
 /** Whether the stack creates IAM roles or users (which the residency boundary bounds). */
@@ -110,17 +113,23 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
     });
   }
 
+  const { pseudonymisation, reversibility } = config.privacy;
+  const privacy =
+    pseudonymisation.enabled || reversibility.enabled
+      ? new PrivacyStack(app, name('privacy'), { config, network: network.network, logsKey: foundation.keys.logs })
+      : undefined;
+
   // RES-03: every role the blueprint creates is bounded by the region deny (the foundation stack has no role).
   // A stack without any (a detection stack reusing the organization's services, the copy stack) gets no
   // boundary: unattached, its Allow * would be a policy that bounds nothing. A role added to such a stack
   // later fails RES03-RoleBounded at synth.
-  for (const stack of [network, data, audit, backup, backupCopy, detection, access, app_]) {
+  for (const stack of [network, data, audit, backup, backupCopy, detection, access, app_, privacy]) {
     if (stack && hasPrincipals(stack)) applyResidencyBoundary(stack, config.allowedRegions);
   }
 
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());
-  const platform = { foundation, network, data, audit, backup, backupCopy, detection, access, app: app_ };
+  const platform = { foundation, network, data, audit, backup, backupCopy, detection, access, app: app_, privacy };
   acknowledgePlatformFindings(platform);
   return platform;
 }

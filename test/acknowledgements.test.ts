@@ -13,7 +13,7 @@ const EXPECTED = [
   ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-ENC02-S3EncryptedWithCmk', 'ENC-02'],
   ['hds-foundation/LogArchive/AccessLogs/Resource', 'HdsChecks::HDS-LOG05-BucketAccessLogs', 'LOG-02'],
   // RES-03: the residency boundary of every stack that has roles is a ceiling, not a grant.
-  ...['hds-network', 'hds-data', 'hds-audit', 'hds-backup', 'hds-detection', 'hds-access', 'hds-app'].flatMap((stack) =>
+  ...['hds-network', 'hds-data', 'hds-audit', 'hds-backup', 'hds-detection', 'hds-access', 'hds-app', 'hds-privacy'].flatMap((stack) =>
     ['Action::*', 'Resource::*'].map((f) => [`${stack}/ResidencyBoundary`, `AwsSolutions::AwsSolutions-IAM5[${f}]`, 'RES-03']),
   ),
   ['hds-foundation/LogArchive/Archive/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
@@ -79,6 +79,9 @@ const EXPECTED = [
   ['hds-network/Network/Vpc/entrySubnet1/DefaultRoute', 'HIPAA.Security::HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NET-05'],
   ['hds-network/Network/Vpc/entrySubnet2/DefaultRoute', 'HIPAA.Security::HIPAA.Security-VPCNoUnrestrictedRouteToIGW', 'NET-05'],
   ['hds-app/EntryPoint/SecurityGroup', 'AwsSolutions::AwsSolutions-EC23', 'NET-05'],
+  // Privacy (DATA-02/03): functions in the VPC, the pseudonymisation function invoked synchronously only.
+  ['hds-privacy/Pseudonymisation/FunctionPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
+  ['hds-privacy/Pseudonymisation/Function', 'HIPAA.Security::HIPAA.Security-LambdaDLQ', 'DATA-02'],
   ['hds-app/EntryPoint/LoadBalancer/Http', 'HIPAA.Security::HIPAA.Security-ELBv2ACMCertificateRequired', 'ENC-03'],
   ['hds-app/Service-web/ExecutionPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
   [

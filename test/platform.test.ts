@@ -19,7 +19,7 @@ describe('the default platform, with every check', () => {
   const assembly = built.app.synth();
   const report = JSON.parse(fs.readFileSync(path.join(built.outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
 
-  test('synthesizes eight stacks pinned to the default account and region (RES-01)', () => {
+  test('synthesizes nine stacks pinned to the default account and region (RES-01)', () => {
     expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
       'hds-access',
       'hds-app',
@@ -29,6 +29,7 @@ describe('the default platform, with every check', () => {
       'hds-detection',
       'hds-foundation',
       'hds-network',
+      'hds-privacy',
     ]);
     for (const stack of assembly.stacks) {
       expect(stack.environment).toEqual(expect.objectContaining({ account: '111111111111', region: 'eu-west-3' }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HDS_EEA_REGIONS, isHdsRegion } from '../../policies/regions';
 import { backupSettingsProblems } from '../constructs/platform-backup';
+import { RETENTION_PRESET_NAMES, retentionProblems } from './retention';
 import { IAM_PRINCIPAL_ARN } from '../constructs/duty-roles';
 
 /**
@@ -374,6 +375,47 @@ const applicationSchema = z
     path: ['certificateArn'],
   });
 
+/** The documents bucket's retention (DATA-01): a French retention preset, applied to lifecycle rules and Object Lock. */
+const documentsSchema = z.strictObject({
+  retention: z
+    .strictObject({
+      /** What the documents are; decides how long they are kept (lib/config/retention.ts). */
+      preset: z
+        .enum(RETENTION_PRESET_NAMES, { error: `one of the retention presets: ${RETENTION_PRESET_NAMES.join(', ')} (DATA-01)` })
+        .default('patient-record'),
+      /** For a preset counted from creation (care-sheet copies): days after which S3 deletes a document. */
+      expireAfterDays: wholeDays('the documents expiry', 1, 36500).optional(),
+      /** Object Lock default retention (governance mode), in days: nobody deletes a document earlier without bypass rights. */
+      lockDays: wholeDays('the documents Object Lock retention', 1, 36500).optional(),
+      /** Days an overwritten or deleted version stays recoverable in the bucket. */
+      previousVersionsDays: wholeDays('previous versions of documents', 1, 36500).default(35),
+    })
+    .prefault({}),
+});
+
+/** Secondary use and reversibility of the health data (DATA-02, DATA-03). */
+const privacySchema = z.strictObject({
+  pseudonymisation: z
+    .strictObject({
+      /** An HMAC key and a function that turn patient identifiers into stable pseudonyms (DATA-02). */
+      enabled: z.boolean({ error: 'true or false' }).default(true),
+      /**
+       * Generation of the pseudonymisation key (KMS cannot rotate HMAC keys). Raising it creates a new key,
+       * and every pseudonym changes: a planned migration, see docs/runbooks/key-compromise.md.
+       */
+      keyVersion: wholeNumber('pseudonymisation key generation', 1, 99).default(1),
+      /** Concurrent executions of the function (each makes up to 8 KMS calls at once). */
+      reservedConcurrency: wholeNumber('concurrent executions of the pseudonymisation function', 1, 100).default(5),
+    })
+    .prefault({}),
+  reversibility: z
+    .strictObject({
+      /** An export job that hands all the data back in open formats with a manifest of checksums (DATA-03). */
+      enabled: z.boolean({ error: 'true or false' }).default(true),
+    })
+    .prefault({}),
+});
+
 const tagKey = z
   .string()
   .min(1, { error: 'a non-empty tag key' })
@@ -433,6 +475,8 @@ export const configSchema = z
     access: accessSchema.prefault({}),
     userPool: userPoolSchema.prefault({}),
     application: applicationSchema.prefault({ domainName: 'app.example.com' }),
+    documents: documentsSchema.prefault({}),
+    privacy: privacySchema.prefault({}),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z
       .record(tagKey, z
@@ -466,6 +510,14 @@ export const configSchema = z
       },
     },
   )
+  .superRefine((c, ctx) => {
+    // DATA-01: the documents' preset against the documents' own lock and the backups that copy them.
+    const refused = new Set(ctx.issues.map((i) => (i.path ?? []).join('.')));
+    for (const problem of retentionProblems({ documents: c.documents.retention, backup: c.backup })) {
+      if (refused.has(problem.path.join('.'))) continue;
+      ctx.addIssue({ code: 'custom', path: [...problem.path], message: problem.message });
+    }
+  })
   .transform((c) => ({ ...c, allowedRegions: c.allowedRegions ?? [c.region] }));
 
 /** The validated configuration, with every default applied. */

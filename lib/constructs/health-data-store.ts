@@ -43,6 +43,24 @@ export interface HealthDataStoreProps {
   readonly maxCapacity: number;
   /** Reader instances beside the writer. */
   readonly readers: number;
+  /**
+   * How long documents are kept (DATA-01), from a retention preset (`lib/config/retention.ts`).
+   * @default - kept until the application deletes them; previous versions 35 days; no Object Lock
+   */
+  readonly documentsRetention?: DocumentsLifecycle;
+}
+
+/** The documents bucket's lifecycle, as a retention preset decides it (DATA-01). */
+export interface DocumentsLifecycle {
+  /** S3 deletes a document this many days after it was written. @default - never: the application deletes */
+  readonly expireAfterDays?: number;
+  /** Days an overwritten or deleted version stays recoverable. */
+  readonly previousVersionsDays: number;
+  /**
+   * Object Lock default retention in governance mode: a misfiled document can still be removed by someone
+   * granted s3:BypassGovernanceRetention, nobody else can delete a version earlier. @default - no lock
+   */
+  readonly lockDays?: number;
 }
 
 /**
@@ -63,12 +81,27 @@ export class HealthDataStore extends Construct {
   constructor(scope: Construct, id: string, props: HealthDataStoreProps) {
     super(scope, id);
     this.dataKey = props.dataKey;
+    const retention = props.documentsRetention ?? { previousVersionsDays: 35 };
+    if (retention.lockDays !== undefined && retention.expireAfterDays !== undefined && retention.lockDays > retention.expireAfterDays) {
+      throw new Error(
+        `${this.node.path}: documentsRetention.lockDays is ${retention.lockDays}, longer than expireAfterDays (${retention.expireAfterDays}); allowed: a lock at most as long as the expiry (DATA-01)`,
+      );
+    }
     this.documents = new SecureBucket(this, 'Documents', {
       encryption: { key: props.dataKey },
       serverAccessLogs: { bucket: props.accessLogs, prefix: 'documents/' },
-      lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      objectLock: retention.lockDays !== undefined ? { mode: 'GOVERNANCE', days: retention.lockDays } : undefined,
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: 'retention',
+          expiration: retention.expireAfterDays !== undefined ? Duration.days(retention.expireAfterDays) : undefined,
+          noncurrentVersionExpiration: Duration.days(retention.previousVersionsDays),
+          expiredObjectDeleteMarker: retention.expireAfterDays === undefined ? true : undefined,
+        },
+      ],
     }).bucket;
-    recordControls(this.documents, 'ENC-02', 'ENC-03', 'LOG-05', 'BAK-02');
+    recordControls(this.documents, 'ENC-02', 'ENC-03', 'LOG-05', 'BAK-02', 'DATA-01');
     this.tagHealthData(this.documents);
 
     // RDS lower-cases identifiers; the log group name must match what RDS writes to.

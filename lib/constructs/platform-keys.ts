@@ -11,7 +11,7 @@ export interface PlatformKeysProps {
 }
 
 /** Key-management actions: what an administrator may do, none of which touches data (ENC-01). */
-const ADMIN_ACTIONS = [
+export const KEY_ADMIN_ACTIONS: readonly string[] = [
   'kms:CreateAlias', // not kms:Create*: that includes CreateGrant, a way to use the key
   'kms:Describe*',
   'kms:Enable*',
@@ -156,7 +156,7 @@ export class PlatformKeys extends Construct {
         new iam.PolicyStatement({
           sid: 'KeyAdministrationThroughIam',
           principals: [account],
-          actions: ADMIN_ACTIONS,
+          actions: [...KEY_ADMIN_ACTIONS],
           resources: ['*'],
         }),
         new iam.PolicyStatement({

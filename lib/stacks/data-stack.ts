@@ -1,6 +1,7 @@
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { documentsExpiryDays } from '../config/retention';
 import { HealthDataStore } from '../constructs/health-data-store';
 import type { PrivateNetwork } from '../constructs/private-network';
 import { HdsStack, type HdsStackProps } from './hds-stack';
@@ -29,6 +30,11 @@ export class DataStack extends HdsStack {
       minCapacity: this.config.database.minCapacity,
       maxCapacity: this.config.database.maxCapacity,
       readers: this.config.database.readers,
+      documentsRetention: {
+        expireAfterDays: documentsExpiryDays(this.config.documents.retention),
+        previousVersionsDays: this.config.documents.retention.previousVersionsDays,
+        lockDays: this.config.documents.retention.lockDays,
+      },
     });
   }
 }

@@ -1,4 +1,5 @@
 import { AWS_HOST, ConfigError, parseConfig, type HdsConfig } from '../../lib/config';
+import { retentionProblems } from '../../lib/config/retention';
 import { testConfig } from '../support/app';
 
 /**
@@ -53,6 +54,8 @@ describe('defaults', () => {
       rateLimitPer5Minutes: 2000,
       services: [{ name: 'web', imageTag: '1.0.0', port: 8080, cpu: 256, memoryMiB: 512, minCount: 2, maxCount: 4, healthCheckPath: '/health', pathPatterns: ['/*'] }],
     },
+    documents: { retention: { preset: 'patient-record', previousVersionsDays: 35 } },
+    privacy: { pseudonymisation: { enabled: true, keyVersion: 1, reservedConcurrency: 5 }, reversibility: { enabled: true } },
     tags: {},
   };
 
@@ -126,6 +129,8 @@ describe('valid configs', () => {
         ],
       },
       alertHttpsEndpoint: 'https://events.example/integration/abc',
+      documents: { retention: { preset: 'minor-patient-record', lockDays: 3653, previousVersionsDays: 3653 } },
+      privacy: { pseudonymisation: { enabled: true, keyVersion: 2, reservedConcurrency: 20 }, reversibility: { enabled: false } },
       tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
     };
     expect(parseConfig(structuredClone(custom))).toStrictEqual(custom);
@@ -633,5 +638,78 @@ describe('backup settings (BAK-01..05)', () => {
   it('accepts a copy to another allowed region, with its default retention', () => {
     const config = parseConfig({ allowedRegions: ['eu-west-3', 'eu-west-1'], backup: { copy: { region: 'eu-west-1' } } });
     expect(config.backup.copy).toEqual({ region: 'eu-west-1', retentionDays: 35 });
+  });
+});
+
+describe('retention presets (DATA-01)', () => {
+  /** Backups that fit documents kept 90 days: no daily recovery point outlives them, the lock forces none to. */
+  const SHORT_BACKUPS = { retention: { dailyDays: 35 }, vaultLock: { minRetentionDays: 35 } };
+
+  it('patient records by default: no expiry of current documents, previous versions kept 35 days, no lock', () => {
+    expect(parseConfig({}).documents.retention).toEqual({ preset: 'patient-record', previousVersionsDays: 35 });
+  });
+
+  it('accepts care-sheet copies with backups that never outlive them, and a lock up to the expiry', () => {
+    const config = parseConfig({ documents: { retention: { preset: 'care-sheet-copies', lockDays: 90, previousVersionsDays: 90 } }, backup: SHORT_BACKUPS });
+    expect(config.documents.retention).toEqual({ preset: 'care-sheet-copies', lockDays: 90, previousVersionsDays: 90 });
+  });
+
+  it('refuses a lock longer than the expiry, naming both fields', () => {
+    expect(
+      problemsOf({ documents: { retention: { preset: 'care-sheet-copies', expireAfterDays: 120, lockDays: 121, previousVersionsDays: 121 } }, backup: SHORT_BACKUPS }),
+    ).toEqual([
+      'documents.retention.lockDays: received 121; allowed: at most 120 days: the lock may not outlast the expiry of "care-sheet-copies" documents (received 121); lower lockDays or raise expireAfterDays',
+    ]);
+  });
+
+  it('refuses an expiry below the legal minimum of the preset, with the legal basis', () => {
+    expect(problemsOf({ documents: { retention: { preset: 'care-sheet-copies', expireAfterDays: 30 } }, backup: SHORT_BACKUPS })).toEqual([
+      expect.stringMatching(/^documents\.retention\.expireAfterDays: received 30; allowed: at least 90 days for "care-sheet-copies" \(Convention nationale/),
+    ]);
+  });
+
+  it('refuses an expiry for records counted from the last visit, which S3 cannot know', () => {
+    expect(problemsOf({ documents: { retention: { preset: 'patient-record', expireAfterDays: 7400 } } })).toEqual([
+      expect.stringMatching(/^documents\.retention\.expireAfterDays: received 7400; allowed: no expiry for "patient-record": its retention runs from the patient's last visit/),
+    ]);
+  });
+
+  it('refuses a lock on records longer than 20 years (7,305 days)', () => {
+    expect(problemsOf({ documents: { retention: { preset: 'minor-patient-record', lockDays: 7306, previousVersionsDays: 7306 } } })).toEqual([
+      expect.stringMatching(/^documents\.retention\.lockDays: received 7306; allowed: at most 7305 days for "minor-patient-record"/),
+    ]);
+    expect(parseConfig({ documents: { retention: { preset: 'patient-record', lockDays: 7305, previousVersionsDays: 7305 } } }).documents.retention.lockDays).toBe(7305);
+  });
+
+  it('refuses previous versions that expire before their lock ends', () => {
+    expect(problemsOf({ documents: { retention: { lockDays: 365 } } })).toEqual([
+      'documents.retention.previousVersionsDays: received nothing; allowed: at least lockDays (365): previous versions are locked as long as current ones, so they cannot expire after 35 days. Raise previousVersionsDays to 365 or lower lockDays',
+    ]);
+  });
+
+  it('refuses daily backups that would keep care-sheet copies after their expiry', () => {
+    expect(problemsOf({ documents: { retention: { preset: 'care-sheet-copies' } }, backup: { retention: { dailyDays: 100 } } })).toEqual([
+      'backup.retention.dailyDays: received 100; allowed: at most 90 days: documents hold "care-sheet-copies", expired after 90 days, and daily recovery points (received 100) would keep copies after that date (DATA-01). Lower it to 90 or less',
+    ]);
+  });
+
+  it('refuses a vault lock minimum longer than the expiry (the backup rules refuse it first through the config today)', () => {
+    const settings = {
+      documents: { preset: 'care-sheet-copies' as const, previousVersionsDays: 35 },
+      backup: { retention: { dailyDays: 35 }, vaultLock: { minRetentionDays: 91 } },
+    };
+    expect(retentionProblems(settings)).toEqual([
+      {
+        path: ['backup', 'vaultLock', 'minRetentionDays'],
+        message: expect.stringMatching(/^at most 90 days: documents hold "care-sheet-copies", expired after 90 days, and the vault lock minimum retention \(received 91\)/),
+      },
+    ]);
+    expect(retentionProblems({ ...settings, backup: { ...settings.backup, vaultLock: { minRetentionDays: 90 } } })).toEqual([]);
+  });
+
+  it('refuses an unknown preset with the list of presets', () => {
+    expect(problemsOf({ documents: { retention: { preset: 'forever' } } })).toEqual([
+      'documents.retention.preset: received "forever"; allowed: one of the retention presets: patient-record, minor-patient-record, care-sheet-copies (DATA-01)',
+    ]);
   });
 });

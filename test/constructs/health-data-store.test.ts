@@ -19,7 +19,7 @@ interface Built {
   accessLogs: s3.Bucket;
 }
 
-type Options = Partial<Pick<HealthDataStoreProps, 'namePrefix' | 'readers' | 'minCapacity' | 'maxCapacity'>>;
+type Options = Partial<Pick<HealthDataStoreProps, 'namePrefix' | 'readers' | 'minCapacity' | 'maxCapacity' | 'documentsRetention'>>;
 
 function build(options: Options = {}): Built {
   const stack = testStack();
@@ -270,6 +270,43 @@ describe('HealthDataStore', () => {
       expect(template.findResources('AWS::EC2::SecurityGroupEgress')).toEqual({});
       expect(template.findResources('AWS::EC2::SecurityGroupIngress')).toEqual({});
     });
+  });
+});
+
+describe('HealthDataStore documents retention (DATA-01)', () => {
+  const documents = (options: Options) => {
+    const built = build(options);
+    return Template.fromStack(built.stack).toJSON().Resources[logicalId(built.stack, built.store.documents)].Properties;
+  };
+
+  test('by default (patient records): no expiry of current documents, previous versions 35 days, no lock', () => {
+    const props = documents({});
+    expect(props.LifecycleConfiguration.Rules).toContainEqual({
+      Id: 'retention',
+      Status: 'Enabled',
+      NoncurrentVersionExpiration: { NoncurrentDays: 35 },
+      ExpiredObjectDeleteMarker: true,
+    });
+    expect(props.LifecycleConfiguration.Rules.some((r: { ExpirationInDays?: number }) => r.ExpirationInDays !== undefined)).toBe(false);
+    expect(props.ObjectLockEnabled).toBeUndefined();
+  });
+
+  test('a preset counted from creation expires documents, and a lock applies in governance mode', () => {
+    const props = documents({ documentsRetention: { expireAfterDays: 90, previousVersionsDays: 90, lockDays: 90 } });
+    expect(props.LifecycleConfiguration.Rules).toContainEqual({
+      Id: 'retention',
+      Status: 'Enabled',
+      ExpirationInDays: 90,
+      NoncurrentVersionExpiration: { NoncurrentDays: 90 },
+    });
+    expect(props.ObjectLockEnabled).toBe(true);
+    expect(props.ObjectLockConfiguration).toEqual({ ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 90 } } });
+  });
+
+  test('a lock longer than the expiry is refused', () => {
+    expect(() => build({ documentsRetention: { expireAfterDays: 90, previousVersionsDays: 120, lockDays: 120 } })).toThrow(
+      /documentsRetention\.lockDays is 120, longer than expireAfterDays \(90\); allowed: a lock at most as long as the expiry \(DATA-01\)/,
+    );
   });
 });
 

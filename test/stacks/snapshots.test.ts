@@ -8,7 +8,7 @@ import { buildTestPlatform } from '../support/platform';
  */
 describe('default platform stacks', () => {
   const { platform } = buildTestPlatform();
-  for (const name of ['foundation', 'network', 'data', 'audit', 'backup', 'detection', 'access', 'app'] as const) {
+  for (const name of ['foundation', 'network', 'data', 'audit', 'backup', 'detection', 'access', 'app', 'privacy'] as const) {
     test(`${name} stack matches its snapshot`, () => {
       expect(Template.fromStack(platform[name]!).toJSON()).toMatchSnapshot();
     });
