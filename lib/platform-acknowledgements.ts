@@ -87,7 +87,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   });
 
   // RES-03: a permissions boundary grants nothing by itself; its Allow * is the ceiling its denies cut down.
-  for (const stack of [network, data, audit, backup, platform.backupCopy, detection, platform.access, platform.app, platform.privacy]) {
+  for (const stack of [network, data, platform.exchange, audit, backup, platform.backupCopy, detection, platform.access, platform.app, platform.privacy]) {
     const boundary = stack?.node.tryFindChild('ResidencyBoundary');
     if (!boundary) continue;
     for (const finding of ['Action::*', 'Resource::*']) {
@@ -106,6 +106,7 @@ export function acknowledgePlatformFindings(platform: Platform): void {
   acknowledgeAccessFindings(platform);
   acknowledgeApplicationFindings(platform);
   acknowledgePrivacyFindings(platform);
+  acknowledgeExchangeFindings(platform);
 }
 
 function acknowledgeDetectionFindings({ detection }: Platform): void {
@@ -198,17 +199,20 @@ function acknowledgeAccessFindings({ access, foundation, backup, detection }: Pl
   );
 }
 
-function acknowledgeApplicationFindings({ app, network }: Platform): void {
-  if (!app) return;
+function acknowledgeApplicationFindings({ app, exchange, network }: Platform): void {
   for (const subnet of network.network.vpc.publicSubnets) {
     acknowledge(child(subnet, 'DefaultRoute'), {
       plugin: 'HIPAA.Security',
       rule: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
       control: 'NET-05',
-      reason:
-        'Route of the public entry subnets, which hold only the internet-facing load balancer behind WAF (NET-05); the compute and data subnets have no route to the internet gateway (NET-01)',
+      reason: [
+        'Route of the public entry subnets, which hold only',
+        [app && 'the internet-facing load balancer behind WAF (NET-05)', exchange && 'the SFTP endpoint, open to the listed partner networks only (NET-04)'].filter(Boolean).join(' and '),
+        '; the compute and data subnets have no route to the internet gateway (NET-01)',
+      ].join(' ').replace(' ;', ';'),
     });
   }
+  if (!app) return;
   const entry = app.entryPoint;
   acknowledge(entry.securityGroup, {
     plugin: 'AwsSolutions',
@@ -313,6 +317,34 @@ function acknowledgePrivacyFindings({ privacy }: Platform): void {
       control: 'DATA-02',
       reason:
         'Invoked synchronously only (no event source, no asynchronous caller): the caller receives every error and a dead-letter queue would never receive anything; every call is logged (LOG-04) and traced by CloudTrail (GenerateMac)',
+    });
+  }
+}
+
+function acknowledgeExchangeFindings({ exchange }: Platform): void {
+  if (!exchange) return;
+  const { bucket } = exchange.exchange;
+  acknowledge(bucket, {
+    plugin: 'HdsChecks',
+    rule: 'HDS-BAK02-BackupCoverage',
+    control: 'DATA-01',
+    reason:
+      'Exchanged files are copies in transit, deleted after the exchange retention: a backup would keep them longer than that retention. The sender keeps its original, and what the platform keeps is filed in the documents bucket or the database, which are backed up (BAK-02)',
+  });
+  acknowledge(bucket, {
+    plugin: 'HIPAA.Security',
+    rule: 'HIPAA.Security-S3BucketReplicationEnabled',
+    control: 'RES-02',
+    reason: 'Replication is off on purpose: it would copy data out of the configured regions, and exchanged files are short-lived copies (DATA-01)',
+  });
+  const policy = exchange.exchange.node.tryFindChild('UserPolicy');
+  if (policy) {
+    acknowledge(policy, {
+      plugin: 'AwsSolutions',
+      rule: `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as never)}.Arn>/home/*]`,
+      control: 'IAM-02',
+      reason:
+        'The role is shared by the SFTP users, each chrooted to its home directory (LOGICAL home directory) and narrowed to it by a session policy on its Transfer user; the wildcard is the home/ prefix of the exchange bucket only',
     });
   }
 }

@@ -12,6 +12,7 @@ import { BackupCopyStack } from './stacks/backup-copy-stack';
 import { BackupStack } from './stacks/backup-stack';
 import { DataStack } from './stacks/data-stack';
 import { DetectionStack } from './stacks/detection-stack';
+import { ExchangeStack } from './stacks/exchange-stack';
 import { FoundationStack } from './stacks/foundation-stack';
 import { NetworkStack } from './stacks/network-stack';
 import { PrivacyStack } from './stacks/privacy-stack';
@@ -29,6 +30,8 @@ export interface Platform {
   readonly access: AccessStack;
   /** Present when `application.enabled`. */
   readonly app?: AppStack;
+  /** Present when `exchange.enabled`. */
+  readonly exchange?: ExchangeStack;
   /** Present when pseudonymisation or reversibility is enabled (`privacy`). */
   readonly privacy?: PrivacyStack;
 }
@@ -53,11 +56,21 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
     logsKey: foundation.keys.logs,
     accessLogs: foundation.logArchive.accessLogs,
   });
+  const exchange = config.exchange.enabled
+    ? new ExchangeStack(app, name('exchange'), {
+        config,
+        network: network.network,
+        dataKey: foundation.keys.data,
+        logsKey: foundation.keys.logs,
+        accessLogs: foundation.logArchive.accessLogs,
+      })
+    : undefined;
   const audit = new AuditStack(app, name('audit'), {
     config,
     logsKey: foundation.keys.logs,
     archive: foundation.logArchive.archive,
-    healthDataBuckets: [data.store.documents],
+    // LOG-02: every read and write of health data is traced, exchanged files included.
+    healthDataBuckets: [data.store.documents, ...(exchange ? [exchange.exchange.bucket] : [])],
   });
 
   // The restore validator runs in the isolated subnets and reaches these APIs privately (NET-02).
@@ -123,13 +136,13 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
   // A stack without any (a detection stack reusing the organization's services, the copy stack) gets no
   // boundary: unattached, its Allow * would be a policy that bounds nothing. A role added to such a stack
   // later fails RES03-RoleBounded at synth.
-  for (const stack of [network, data, audit, backup, backupCopy, detection, access, app_, privacy]) {
+  for (const stack of [network, data, exchange, audit, backup, backupCopy, detection, access, app_, privacy]) {
     if (stack && hasPrincipals(stack)) applyResidencyBoundary(stack, config.allowedRegions);
   }
 
   applyPlatformTags(app, config);
   Aspects.of(app).add(new StatefulResourcesRetained());
-  const platform = { foundation, network, data, audit, backup, backupCopy, detection, access, app: app_, privacy };
+  const platform = { foundation, network, data, exchange, audit, backup, backupCopy, detection, access, app: app_, privacy };
   acknowledgePlatformFindings(platform);
   return platform;
 }

@@ -126,3 +126,32 @@ describe('acknowledged findings of the default platform', () => {
     }
   });
 });
+
+/**
+ * The optional SFTP exchange (off by default) adds these, on top of the default platform's. Pinned here so
+ * that turning it on brings no unreviewed acknowledgement; `test/platform-exchange.test.ts` synthesizes it
+ * with every check.
+ */
+const EXCHANGE_EXPECTED = [
+  ['hds-exchange/ResidencyBoundary', 'AwsSolutions::AwsSolutions-IAM5[Action::*]', 'RES-03'],
+  ['hds-exchange/ResidencyBoundary', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'RES-03'],
+  ['hds-exchange/Exchange/Bucket/Resource', 'HdsChecks::HDS-BAK02-BackupCoverage', 'DATA-01'],
+  ['hds-exchange/Exchange/Bucket/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
+  ['hds-exchange/Exchange/UserPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::<ExchangeBucket3BB5D61E.Arn>/home/*]', 'IAM-02'],
+];
+
+describe('acknowledged findings the secure exchange adds', () => {
+  const acknowledged = (config: Parameters<typeof buildTestPlatform>[0]) => {
+    const { app } = buildTestPlatform(config);
+    app.synth();
+    return acknowledgementsOf(app).map((a) => [a.path, a.id, /^\[([A-Z]+-\d{2})\]/.exec(a.reason)?.[1]]);
+  };
+  const key = (a: (string | undefined)[]) => a.join('\u0000');
+  const base = new Set(acknowledged({}).map(key));
+  const users = [{ name: 'labo-biomed', sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl labo'] }];
+
+  test('a private exchange with service-managed users: exactly the reviewed list', () => {
+    const added = acknowledged({ config: { exchange: { enabled: true, users } } }).filter((a) => !base.has(key(a)));
+    expect(added.sort()).toEqual([...EXCHANGE_EXPECTED].sort());
+  });
+});

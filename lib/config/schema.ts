@@ -393,6 +393,67 @@ const documentsSchema = z.strictObject({
     .prefault({}),
 });
 
+/**
+ * Secure file exchange with laboratories and peers on SFTP (ENC-03, NET-04, DATA-01). Off by default: an SFTP
+ * server is billed by the hour whether used or not, and is one more way into the platform; turn it on when
+ * partners exchange files (README, "Secure file exchange").
+ */
+const exchangeSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: 'true or false' }).default(false),
+    /** Reachable from the internet through Elastic IPs, from `allowedSourceCidrs` only; otherwise from the VPC only. */
+    internetFacing: z.boolean({ error: 'true or false' }).default(false),
+    /** Partner networks allowed to connect when internet-facing: IPv4 blocks of at most a /16, never 0.0.0.0/0. */
+    allowedSourceCidrs: z
+      .array(
+        z.string().refine(
+          (c) => {
+            const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
+            return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 32;
+          },
+          { error: 'an IPv4 block of a partner network, from /16 to /32, such as "203.0.113.0/24" (never 0.0.0.0/0)' },
+        ),
+        { error: 'a list of IPv4 blocks' },
+      )
+      .max(50, { error: 'at most 50 blocks' })
+      .default([]),
+    /** Exchanged files are deleted this many days after they were written (DATA-01). */
+    retentionDays: wholeDays('exchanged files', 1, 365).default(30),
+    /** Service-managed users with their SSH public keys; or leave empty and set identityProviderFunctionArn. */
+    users: z
+      .array(
+        z.strictObject({
+          name: z.string({ error: 'a user name' }).regex(/^[\w][\w@.-]{2,99}$/, { error: 'a user name of 3 to 100 letters, digits, "_", "-", ".", "@", such as "labo-biomed"' }),
+          sshPublicKeys: z
+            .array(
+              z.string().regex(/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
+                error: 'an OpenSSH public key line, such as "ssh-ed25519 AAAAC3Nza... labo"',
+              }),
+            )
+            .min(1, { error: 'at least one SSH public key' })
+            .max(10, { error: 'at most 10 SSH public keys' }),
+        }),
+        { error: 'a list of users { name, sshPublicKeys }' },
+      )
+      .refine((list) => new Set(list.map((u) => u.name)).size === list.length, { error: 'a list of users with distinct names' })
+      .default([]),
+    /** ARN of the editor's Lambda function that authenticates users (custom identity provider) instead of `users`. */
+    identityProviderFunctionArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w-]+)?$/, {
+        error: 'the ARN of a Lambda function, such as "arn:aws:lambda:eu-west-3:123456789012:function:sftp-identity"',
+      })
+      .optional(),
+  })
+  .refine((e) => !e.enabled || !e.internetFacing || e.allowedSourceCidrs.length > 0, {
+    error: 'the partner networks allowed to connect (such as ["203.0.113.0/24"]) when internetFacing is true: an internet-facing SFTP server is never open to everyone',
+    path: ['allowedSourceCidrs'],
+  })
+  .refine((e) => !e.enabled || (e.users.length > 0) !== (e.identityProviderFunctionArn !== undefined), {
+    error: 'exactly one of exchange.users (service-managed users with SSH keys) or exchange.identityProviderFunctionArn (your identity function)',
+    path: ['users'],
+  });
+
 /** Secondary use and reversibility of the health data (DATA-02, DATA-03). */
 const privacySchema = z.strictObject({
   pseudonymisation: z
@@ -476,6 +537,7 @@ export const configSchema = z
     userPool: userPoolSchema.prefault({}),
     application: applicationSchema.prefault({ domainName: 'app.example.com' }),
     documents: documentsSchema.prefault({}),
+    exchange: exchangeSchema.prefault({}),
     privacy: privacySchema.prefault({}),
     /** Extra tags on every resource (cost centre, owner...). */
     tags: z

@@ -19,7 +19,8 @@ export class NetworkStack extends HdsStack {
       logsKey: props.logsKey,
       flowLogRetention: this.traceRetention,
       // The application's load balancer is the one public resource (NET-05).
-      publicEntry: this.config.application.enabled,
+      // The application's load balancer, and an internet-facing SFTP server, live in public entry subnets.
+      publicEntry: this.config.application.enabled || (this.config.exchange.enabled && this.config.exchange.internetFacing),
     });
   }
 }

@@ -55,6 +55,7 @@ describe('defaults', () => {
       services: [{ name: 'web', imageTag: '1.0.0', port: 8080, cpu: 256, memoryMiB: 512, minCount: 2, maxCount: 4, healthCheckPath: '/health', pathPatterns: ['/*'] }],
     },
     documents: { retention: { preset: 'patient-record', previousVersionsDays: 35 } },
+    exchange: { enabled: false, internetFacing: false, allowedSourceCidrs: [], retentionDays: 30, users: [] },
     privacy: { pseudonymisation: { enabled: true, keyVersion: 1, reservedConcurrency: 5 }, reversibility: { enabled: true } },
     tags: {},
   };
@@ -130,6 +131,14 @@ describe('valid configs', () => {
       },
       alertHttpsEndpoint: 'https://events.example/integration/abc',
       documents: { retention: { preset: 'minor-patient-record', lockDays: 3653, previousVersionsDays: 3653 } },
+      exchange: {
+        enabled: true,
+        internetFacing: true,
+        allowedSourceCidrs: ['203.0.113.0/24', '198.51.100.7/32'],
+        retentionDays: 7,
+        users: [],
+        identityProviderFunctionArn: 'arn:aws:lambda:eu-central-1:123456789012:function:sftp-identity',
+      },
       privacy: { pseudonymisation: { enabled: true, keyVersion: 2, reservedConcurrency: 20 }, reversibility: { enabled: false } },
       tags: { 'cost-centre': 'R&D-42', owner: 'platform-team' },
     };
@@ -710,6 +719,53 @@ describe('retention presets (DATA-01)', () => {
   it('refuses an unknown preset with the list of presets', () => {
     expect(problemsOf({ documents: { retention: { preset: 'forever' } } })).toEqual([
       'documents.retention.preset: received "forever"; allowed: one of the retention presets: patient-record, minor-patient-record, care-sheet-copies (DATA-01)',
+    ]);
+  });
+});
+
+describe('secure exchange (ENC-03, NET-04, DATA-01)', () => {
+  const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl labo';
+
+  it('is off by default, and on with users it keeps files 30 days, private', () => {
+    expect(parseConfig({}).exchange.enabled).toBe(false);
+    expect(parseConfig({ exchange: { enabled: true, users: [{ name: 'labo-biomed', sshPublicKeys: [KEY] }] } }).exchange).toEqual({
+      enabled: true,
+      internetFacing: false,
+      allowedSourceCidrs: [],
+      retentionDays: 30,
+      users: [{ name: 'labo-biomed', sshPublicKeys: [KEY] }],
+    });
+  });
+
+  it('refuses an internet-facing server without partner networks', () => {
+    expect(problemsOf({ exchange: { enabled: true, internetFacing: true, users: [{ name: 'labo-biomed', sshPublicKeys: [KEY] }] } })).toEqual([
+      expect.stringMatching(/^exchange\.allowedSourceCidrs: received nothing; allowed: the partner networks allowed to connect .* never open to everyone$/),
+    ]);
+  });
+
+  it('refuses an open or too wide source block', () => {
+    for (const cidr of ['0.0.0.0/0', '10.0.0.0/8', '300.1.1.0/24', 'partner']) {
+      expect(problemsOf({ exchange: { allowedSourceCidrs: [cidr] } })).toEqual([
+        `exchange.allowedSourceCidrs.0: received "${cidr}"; allowed: an IPv4 block of a partner network, from /16 to /32, such as "203.0.113.0/24" (never 0.0.0.0/0)`,
+      ]);
+    }
+  });
+
+  it('refuses both users and an identity function, or neither', () => {
+    const both = { enabled: true, users: [{ name: 'labo-biomed', sshPublicKeys: [KEY] }], identityProviderFunctionArn: 'arn:aws:lambda:eu-west-3:111111111111:function:id' };
+    for (const exchange of [both, { enabled: true }]) {
+      expect(problemsOf({ exchange })).toEqual([expect.stringMatching(/^exchange\.users: received .*; allowed: exactly one of exchange\.users .* or exchange\.identityProviderFunctionArn/)]);
+    }
+  });
+
+  it('refuses a user without keys, a bad key, a bad name, and a retention over a year', () => {
+    expect(
+      problemsOf({ exchange: { retentionDays: 400, users: [{ name: 'x', sshPublicKeys: [] }, { name: 'labo', sshPublicKeys: ['ssh-dss AAAA'] }] } }),
+    ).toEqual([
+      'exchange.retentionDays: received 400; allowed: at most 365 days for exchanged files',
+      expect.stringMatching(/^exchange\.users\.0\.name: received "x"; allowed: a user name of 3 to 100/),
+      'exchange.users.0.sshPublicKeys: received []; allowed: at least one SSH public key',
+      expect.stringMatching(/^exchange\.users\.1\.sshPublicKeys\.0: received "ssh-dss AAAA"; allowed: an OpenSSH public key line/),
     ]);
   });
 });
