@@ -106,7 +106,7 @@ export async function callAws<T>(
   send: (abortSignal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   try {
-    return await withRetry(api, () => send(signal), {
+    return await withRetry(api, () => abortable(send(signal), signal), {
       ...ctx.runtime.retry,
       sleep: ctx.runtime.sleep,
       random: ctx.runtime.random,
@@ -117,6 +117,31 @@ export async function callAws<T>(
     if (err instanceof AwsCallError && err.kind === 'access-denied') throw new AccessDeniedError(api, resource, IAM_ACTIONS_BY_API_CALL[api], err.errorName);
     throw err;
   }
+}
+
+/**
+ * Settles with the signal's reason as soon as it aborts, even if the call does not: what was not done
+ * by the deadline is not counted as done, whatever the call does later.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function keyOf(resource: string): string | undefined {
