@@ -115,6 +115,8 @@ export class FakeS3 {
   readonly gets = new Map<string, number>();
   readonly uploads = new Map<string, { bucket: string; key: string; parts: Map<number, number>; input: Record<string, unknown> }>();
   readonly aborted: string[] = [];
+  /** Errors the next calls of a command throw, in order, before it is served: `faults.set('CopyObject', [err])`. */
+  readonly faults = new Map<string, Error[]>();
   /** Chunk size of GetObject bodies, to exercise streaming. */
   chunkBytes = 7;
   private uploadSeq = 0;
@@ -140,11 +142,13 @@ export class FakeS3 {
 
   /** Installs the handlers on s3Mock; each test may still override a command afterwards. */
   install(): this {
-    const tick = () => {
+    const tick = (command: string) => {
       this.calls++;
+      const fault = this.faults.get(command)?.shift();
+      if (fault) throw fault;
     };
     s3Mock.on(ListObjectsV2Command).callsFake(async (input) => {
-      tick();
+      tick('ListObjectsV2');
       const all = this.keys(input.Bucket, input.Prefix ?? '');
       const after = input.ContinuationToken ? Buffer.from(input.ContinuationToken, 'base64').toString('utf8') : input.StartAfter;
       const rest = after === undefined ? all : all.filter((k) => byteOrder(k, after) > 0);
@@ -159,7 +163,7 @@ export class FakeS3 {
       };
     });
     s3Mock.on(CopyObjectCommand).callsFake(async (input) => {
-      tick();
+      tick('CopyObject');
       const [bucket, key] = parseCopySource(input.CopySource);
       const source = this.bucket(bucket).get(key);
       if (!source) throw awsError('NoSuchKey', 404);
@@ -169,19 +173,19 @@ export class FakeS3 {
       return { CopyObjectResult: { ETag: source.etag } };
     });
     s3Mock.on(HeadObjectCommand).callsFake(async (input) => {
-      tick();
+      tick('HeadObject');
       const o = this.bucket(input.Bucket).get(input.Key);
       if (!o) throw awsError('NotFound', 404);
       return { ContentLength: o.size, ETag: o.etag, ContentType: o.contentType, Metadata: o.metadata ?? {} };
     });
     s3Mock.on(CreateMultipartUploadCommand).callsFake(async (input) => {
-      tick();
+      tick('CreateMultipartUpload');
       const id = `upload-${++this.uploadSeq}`;
       this.uploads.set(id, { bucket: input.Bucket, key: input.Key, parts: new Map(), input: { ...input } });
       return { UploadId: id, Bucket: input.Bucket, Key: input.Key };
     });
     s3Mock.on(UploadPartCopyCommand).callsFake(async (input) => {
-      tick();
+      tick('UploadPartCopy');
       const upload = this.uploads.get(input.UploadId);
       if (!upload) throw awsError('NoSuchUpload', 404);
       const [bucket, key] = parseCopySource(input.CopySource);
@@ -194,7 +198,7 @@ export class FakeS3 {
       return { CopyPartResult: { ETag: `"part-${input.PartNumber}"` } };
     });
     s3Mock.on(CompleteMultipartUploadCommand).callsFake(async (input) => {
-      tick();
+      tick('CompleteMultipartUpload');
       const upload = this.uploads.get(input.UploadId);
       if (!upload) throw awsError('NoSuchUpload', 404);
       const size = [...upload.parts.values()].reduce((a, b) => a + b, 0);
@@ -205,13 +209,13 @@ export class FakeS3 {
       return { ETag: '"multipart-2"' };
     });
     s3Mock.on(AbortMultipartUploadCommand).callsFake(async (input) => {
-      tick();
+      tick('AbortMultipartUpload');
       this.aborted.push(input.UploadId);
       this.uploads.delete(input.UploadId);
       return {};
     });
     s3Mock.on(GetObjectCommand).callsFake(async (input) => {
-      tick();
+      tick('GetObject');
       const o = this.bucket(input.Bucket).get(input.Key);
       if (!o) throw awsError('NoSuchKey', 404);
       if (input.IfMatch && input.IfMatch !== o.etag) throw awsError('PreconditionFailed', 412);
@@ -222,7 +226,7 @@ export class FakeS3 {
       return { Body: Readable.from(chunks) as never, ContentLength: o.size, ETag: o.etag, Metadata: o.metadata ?? {} };
     });
     s3Mock.on(PutObjectCommand).callsFake(async (input) => {
-      tick();
+      tick('PutObject');
       const body = Buffer.from(input.Body as string | Buffer);
       if (input.ChecksumSHA256 && createHash('sha256').update(body).digest('base64') !== input.ChecksumSHA256) throw awsError('BadDigest', 400);
       this.put(input.Bucket, input.Key, body, {
