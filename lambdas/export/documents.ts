@@ -9,7 +9,7 @@ import {
 import { AwsCallError } from '../restore-validator/retry';
 import { CopyError, DeadlineExceededError, UnexpectedResponseError } from './errors';
 import { type Cursor, encodeToken, layout } from './events';
-import { type StepContext, callAws, runPool } from './runtime';
+import { type StepContext, callAws, runPool, shared } from './runtime';
 import { type ListedObject, walk } from './walk';
 
 export interface CopyResult {
@@ -143,7 +143,7 @@ async function copyMultipart(ctx: StepContext, object: ListedObject, destination
   try {
     const etags: string[] = [];
     const failed = new AbortController();
-    const partSignal = AbortSignal.any([signal, failed.signal]);
+    const partSignal = shared(AbortSignal.any([signal, failed.signal]));
     let failure: unknown;
     await runPool(
       ranges,

@@ -17,6 +17,8 @@ export interface LogFields {
   readonly snapshotArn?: string;
   readonly snapshotType?: string;
   readonly status?: string;
+  /** The bucket and key, cluster or task a call was about (`s3://bucket/key`, `cluster <id>`). */
+  readonly resource?: string;
   /** An object key: keys may be logged (CloudTrail data events carry them too), contents never. */
   readonly key?: string;
   readonly size?: number;

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 // The retry policy and error classification are the restore validator's, shared rather than copied.
@@ -53,6 +54,8 @@ export class Deadline {
     private readonly context: InvocationContext | undefined,
     private readonly runtime: Pick<Runtime, 'stopMarginMs' | 'abortMarginMs' | 'bytesPerMs'>,
   ) {
+    shared(this.work.signal);
+    shared(this.finish.signal);
     if (!context) return;
     const left = context.getRemainingTimeInMillis();
     this.arm(this.work, left - runtime.abortMarginMs, 'the calls in flight were stopped to return before the Lambda timeout');
@@ -111,12 +114,21 @@ export async function callAws<T>(
       sleep: ctx.runtime.sleep,
       random: ctx.runtime.random,
       signal,
-      onRetry: (info) => ctx.log('warn', 'retrying after a throttling or transient fault', { ...info, key: keyOf(resource) }),
+      onRetry: (info) => ctx.log('warn', 'retrying after a throttling or transient fault', { ...info, resource }),
     });
   } catch (err) {
     if (err instanceof AwsCallError && err.kind === 'access-denied') throw new AccessDeniedError(api, resource, IAM_ACTIONS_BY_API_CALL[api], err.errorName);
     throw err;
   }
+}
+
+/**
+ * A signal shared by every call in flight: each adds an abort listener (removed when it settles), so Node's
+ * default of 10 would warn of a leak at concurrency 8 with retries and parts.
+ */
+export function shared(signal: AbortSignal): AbortSignal {
+  setMaxListeners(0, signal);
+  return signal;
 }
 
 /**
@@ -144,11 +156,8 @@ export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-function keyOf(resource: string): string | undefined {
-  return resource.startsWith('s3://') ? resource : undefined;
-}
 
-/** Runs `fn` over `items` with at most `limit` in flight, in order of start; stops starting once `stop()` says so. */
+/** Runs `fn` over `items` in order, at most `limit` in flight; starts nothing more once `start` refuses an item. */
 export async function runPool<T>(items: readonly T[], limit: number, start: (item: T, index: number) => boolean, fn: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
   let stopped = false;

@@ -1,6 +1,6 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { DeadlineExceededError, UnexpectedResponseError } from './errors';
-import { type StepContext, callAws, runPool } from './runtime';
+import { type StepContext, callAws, runPool, shared } from './runtime';
 
 /** An object as listed: ListObjectsV2 lists current versions only. */
 export interface ListedObject {
@@ -68,7 +68,7 @@ export async function walk<R>(ctx: StepContext, options: WalkOptions<R>): Promis
     const finished: boolean[] = objects.map(() => false);
     const values: R[] = [];
     const failed = new AbortController();
-    const signal = AbortSignal.any([deadline.work.signal, failed.signal]);
+    const signal = shared(AbortSignal.any([deadline.work.signal, failed.signal]));
     let failure: unknown;
     await runPool(
       objects,

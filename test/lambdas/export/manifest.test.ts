@@ -234,3 +234,21 @@ describe('finalize', () => {
     await expect(harness().handler(finalize(), lambdaContext())).rejects.toThrow(/part-00000.json has no manifest-run or manifest-final metadata/);
   });
 });
+
+test('an object still being hashed at the abort margin is left for the next part; the part holds what came before it', async () => {
+  const fake = new FakeS3().install();
+  const bodies = exported(fake, 6);
+  const keys = fake.keys(EXPORT, ROOT);
+  const slow = keys[3];
+  s3Mock.on(GetObjectCommand, { Key: slow }).callsFake(() => new Promise((resolve) => setTimeout(() => resolve({}), 400)));
+  const { handler } = harness({ stopMarginMs: 0, abortMarginMs: 1000 });
+  const first = (await handler(manifest(), lambdaContext(1100))) as ManifestOut;
+  expect(first).toMatchObject({ done: false, part: 1, files: 3 });
+  expect((JSON.parse(fake.text(EXPORT, `${ROOT}manifest/part-00000.json`)) as Array<{ key: string }>).map((e) => `${ROOT}${e.key}`)).toEqual(keys.slice(0, 3));
+
+  fake.install(); // the slow object answers at once now
+  const second = (await handler({ ...first, action: 'manifest' }, lambdaContext())) as ManifestOut;
+  expect(second).toMatchObject({ done: true, part: 2, files: keys.length - 3 });
+  mockTask();
+  await expect(handler(finalize(), lambdaContext())).resolves.toMatchObject({ files: bodies.size });
+});
