@@ -13,9 +13,15 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { buildSync } from 'esbuild';
 import { FUNCTION_BUNDLING } from '../lib/constructs/private-function';
+import { PSEUDONYMISE_ENTRY } from '../lib/constructs/pseudonymisation';
 import { RESTORE_VALIDATOR_ENTRY } from '../lib/constructs/restore-testing';
+import { REVERSIBILITY_EXPORT_ENTRY } from '../lib/constructs/reversibility-export';
 
-const FUNCTIONS = [{ name: 'restore-validator', entry: RESTORE_VALIDATOR_ENTRY, bundling: FUNCTION_BUNDLING }];
+const FUNCTIONS = [
+  { name: 'restore-validator', entry: RESTORE_VALIDATOR_ENTRY, bundling: FUNCTION_BUNDLING },
+  { name: 'pseudonymise', entry: PSEUDONYMISE_ENTRY, bundling: FUNCTION_BUNDLING },
+  { name: 'export', entry: REVERSIBILITY_EXPORT_ENTRY, bundling: FUNCTION_BUNDLING },
+];
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -65,12 +65,30 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
         accessLogs: foundation.logArchive.accessLogs,
       })
     : undefined;
+  const { pseudonymisation, reversibility } = config.privacy;
+  const privacy =
+    pseudonymisation.enabled || reversibility.enabled
+      ? new PrivacyStack(app, name('privacy'), {
+          config,
+          network: network.network,
+          dataKey: foundation.keys.data,
+          logsKey: foundation.keys.logs,
+          accessLogs: foundation.logArchive.accessLogs,
+          store: data.store,
+          alertTopic: foundation.alerts.topic,
+        })
+      : undefined;
+
   const audit = new AuditStack(app, name('audit'), {
     config,
     logsKey: foundation.keys.logs,
     archive: foundation.logArchive.archive,
     // LOG-02: every read and write of health data is traced, exchanged files included.
-    healthDataBuckets: [data.store.documents, ...(exchange ? [exchange.exchange.bucket] : [])],
+    healthDataBuckets: [
+      data.store.documents,
+      ...(exchange ? [exchange.exchange.bucket] : []),
+      ...(privacy?.reversibility ? [privacy.reversibility.bucket] : []),
+    ],
   });
 
   // The restore validator runs in the isolated subnets and reaches these APIs privately (NET-02).
@@ -125,12 +143,6 @@ export function buildPlatform(app: App, config: HdsConfig): Platform {
       store: data.store,
     });
   }
-
-  const { pseudonymisation, reversibility } = config.privacy;
-  const privacy =
-    pseudonymisation.enabled || reversibility.enabled
-      ? new PrivacyStack(app, name('privacy'), { config, network: network.network, logsKey: foundation.keys.logs })
-      : undefined;
 
   // RES-03: every role the blueprint creates is bounded by the region deny (the foundation stack has no role).
   // A stack without any (a detection stack reusing the organization's services, the copy stack) gets no

@@ -82,6 +82,27 @@ const EXPECTED = [
   // Privacy (DATA-02/03): functions in the VPC, the pseudonymisation function invoked synchronously only.
   ['hds-privacy/Pseudonymisation/FunctionPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
   ['hds-privacy/Pseudonymisation/Function', 'HIPAA.Security::HIPAA.Security-LambdaDLQ', 'DATA-02'],
+  ['hds-privacy/Reversibility/Bucket/Resource', 'HIPAA.Security::HIPAA.Security-S3BucketReplicationEnabled', 'RES-02'],
+  ['hds-privacy/Reversibility/Bucket/Resource', 'HdsChecks::HDS-BAK02-BackupCoverage', 'DATA-03'],
+  ['hds-privacy/Reversibility/Function', 'HIPAA.Security::HIPAA.Security-LambdaDLQ', 'DATA-03'],
+  ...[
+    'Resource::*',
+    'Resource::<ReversibilityBucketAD6C21D1.Arn>/exports/*',
+    'Resource::arn:aws:rds:eu-west-3:111111111111:cluster-snapshot:*',
+  ].map((f) => ['hds-privacy/Reversibility/FunctionPolicy', `AwsSolutions::AwsSolutions-IAM5[${f}]`, 'IAM-02']),
+  [
+    'hds-privacy/Reversibility/FunctionPolicy',
+    'AwsSolutions::AwsSolutions-IAM5[Resource::{"Fn::GetStackOutput":{"StackName":"hds-data","Region":"eu-west-3","OutputName":"PublishOutputFnGetAttHealthDataDocuments618528DFArn6FC560B1"}}/*]',
+    'DATA-03',
+  ],
+  ...['Action::s3:DeleteObject*', 'Action::s3:GetObject*', 'Action::s3:PutObject*', 'Resource::<ReversibilityBucketAD6C21D1.Arn>/exports/*'].map((f) => [
+    'hds-privacy/Reversibility/RdsExportPolicy',
+    `AwsSolutions::AwsSolutions-IAM5[${f}]`,
+    'IAM-02',
+  ]),
+  ['hds-privacy/Reversibility/StateMachine/Role/DefaultPolicy', 'HIPAA.Security::HIPAA.Security-IAMNoInlinePolicy', 'IAM-02'],
+  ['hds-privacy/Reversibility/StateMachine/Role/DefaultPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
+  ['hds-privacy/Reversibility/StateMachine/Role/DefaultPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::<ReversibilityFunction42A44E71.Arn>:*]', 'IAM-02'],
   ['hds-app/EntryPoint/LoadBalancer/Http', 'HIPAA.Security::HIPAA.Security-ELBv2ACMCertificateRequired', 'ENC-03'],
   ['hds-app/Service-web/ExecutionPolicy', 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', 'IAM-02'],
   [

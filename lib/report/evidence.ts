@@ -168,6 +168,10 @@ const NOTES = {
     fr: `Vérifiée hors des modèles CloudFormation (${c.checkedBy.map((k) => CHECKED_BY.fr[k]).join(', ')}) : ce rapport ne peut pas la juger.`,
     en: `Verified outside the CloudFormation templates (${c.checkedBy.map((k) => CHECKED_BY.en[k]).join(', ')}): this report cannot judge it.`,
   }),
+  deployedAndTested: (c: Control) => ({
+    fr: `Mise en œuvre par les ressources ci-dessous ; leur comportement est vérifié hors des modèles (${c.checkedBy.map((k) => CHECKED_BY.fr[k]).join(', ')} de hds-blueprint).`,
+    en: `Implemented by the resources below; their behaviour is verified outside the templates (hds-blueprint's ${c.checkedBy.map((k) => CHECKED_BY.en[k]).join(', ')}).`,
+  }),
   report: { fr: 'Établie par ce rapport lui-même.', en: 'Stated by this report itself.' },
   runbooks: { fr: 'Procédures liées par ce rapport (docs/runbooks/).', en: 'Procedures linked by this report (docs/runbooks/).' },
   notApplicable: {
@@ -281,6 +285,11 @@ export function buildEvidence(input: CloudAssemblyInput, options: BuildEvidenceO
         basis = 'report';
         status = 'met';
         note = c.checkedBy.includes('docs') ? NOTES.runbooks : NOTES.report;
+      } else if (isBlueprint && c.checkedBy.includes('lambda-tests') && (implementers.get(c.id) ?? []).length > 0) {
+        // The platform deploys what implements it (listed), and hds-blueprint's own tests verify its behaviour.
+        basis = 'outside-templates';
+        status = 'met';
+        note = NOTES.deployedAndTested(c);
       } else {
         basis = 'outside-templates';
         status = 'not-evaluated';

@@ -232,7 +232,7 @@ describe('the architecture diagram of the default platform', () => {
   const en = diagramDot(stacks, noStatus, 'en');
 
   test('draws one cluster per stack, labelled with its name and region', () => {
-    expect(stacks.map((s) => s.name).sort()).toEqual(['hds-access', 'hds-app', 'hds-audit', 'hds-backup', 'hds-data', 'hds-detection', 'hds-foundation', 'hds-network']);
+    expect(stacks.map((s) => s.name).sort()).toEqual(['hds-access', 'hds-app', 'hds-audit', 'hds-backup', 'hds-data', 'hds-detection', 'hds-foundation', 'hds-network', 'hds-privacy']);
     for (const stack of stacks) {
       expect(en).toContain(`subgraph "cluster_${stack.name}" {\n    graph [label="${stack.name}\\neu-west-3"`);
     }
