@@ -150,7 +150,7 @@ describe('acknowledged findings of the default platform', () => {
 
 /**
  * The optional SFTP exchange (off by default) adds these, on top of the default platform's. Pinned here so
- * that turning it on brings no unreviewed acknowledgement; `test/platform-exchange.test.ts` synthesizes it
+ * that turning it on brings no unreviewed acknowledgement; `test/platform-options.test.ts` synthesizes it
  * with every check.
  */
 const EXCHANGE_EXPECTED = [

@@ -5,9 +5,10 @@ import { buildEvidence } from '../lib/report/evidence';
 import { buildTestPlatform } from './support/platform';
 
 /**
- * The optional SFTP exchange (issue 8), synthesized with every check as `npm run synth` would: private with
- * service-managed users, and internet-facing with the editor's identity function and no application.
- * Under jest, synth throws on any unacknowledged finding of any pack.
+ * Platforms with the options the default leaves off (issue 8), synthesized with every check as `npm run synth`
+ * would: the SFTP exchange, private with service-managed users and internet-facing with the editor's identity
+ * function and no application; care-sheet copies under a lock. Under jest, synth throws on any
+ * unacknowledged finding of any pack.
  */
 const USERS = [{ name: 'labo-biomed', sshPublicKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl labo'] }];
 
@@ -24,6 +25,10 @@ describe.each([
         identityProviderFunctionArn: 'arn:aws:lambda:eu-west-3:111111111111:function:sftp-identity',
       },
     },
+  ],
+  [
+    'care-sheet copies under a 90-day lock, private exchange',
+    { documents: { retention: { preset: 'care-sheet-copies', lockDays: 90, previousVersionsDays: 90 } }, exchange: { enabled: true, users: USERS } },
   ],
 ] as const)('the platform with a secure exchange (%s)', (_, config) => {
   const built = buildTestPlatform({ config: config as never, checks: true });
@@ -44,5 +49,9 @@ describe.each([
     expect(resources('LOG-02')).toContain('hds-exchange/ExchangeBucket3BB5D61E');
     expect(resources('DATA-01')).toContain('hds-exchange/ExchangeBucket3BB5D61E');
     expect(resources('ENC-03')).toEqual(expect.arrayContaining([expect.stringMatching(/^hds-exchange\/ExchangeServer/)]));
+    // DATA-01 judges the documents bucket too: with a lock, the lock-within-expiry rule finds it compliant.
+    const data01 = evidence.controls.find((c) => c.id === 'DATA-01')!;
+    expect(data01.status).toBe('met');
+    expect(data01.resources.map((r) => r.stack)).toContain('hds-data');
   });
 });
