@@ -124,6 +124,12 @@ export class ReversibilityExport extends Construct {
           actions: ['s3:PutObject*', 's3:GetObject*', 's3:DeleteObject*'],
           resources: [this.bucket.arnForObjects('exports/*')],
         }),
+        // The files it writes are encrypted with the export key (the bucket's default, and the task's key).
+        new iam.PolicyStatement({
+          sid: 'ExportKey',
+          actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:DescribeKey'],
+          resources: [this.key.keyArn],
+        }),
       ],
     });
 
@@ -186,10 +192,13 @@ export class ReversibilityExport extends Construct {
   }
 
   private buildStateMachine(props: ReversibilityExportProps): sfn.StateMachine {
-    const call = (id: string, payload: sfn.TaskInput, resultPath: string) =>
+    // A request is either written here (`payload`) or prepared by a Pass state and read from the state
+    // (`inputPath`): with payloadResponseOnly, CDK writes a `fromJsonPathAt` payload as a literal string
+    // (aws/aws-cdk#34260), so the prepared request is given as the task's input instead.
+    const call = (id: string, request: sfn.TaskInput | { readonly inputPath: string }, resultPath: string) =>
       new tasks.LambdaInvoke(this, id, {
         lambdaFunction: this.function,
-        payload,
+        ...(request instanceof sfn.TaskInput ? { payload: request } : { inputPath: request.inputPath }),
         payloadResponseOnly: true,
         resultPath,
         retryOnServiceExceptions: true,
@@ -202,13 +211,13 @@ export class ReversibilityExport extends Construct {
     const exportFailed = new sfn.Fail(this, 'DatabaseExportFailed', { error: 'DatabaseExportFailed', causePath: '$.status.detail' });
 
     const copyFirst = new sfn.Pass(this, 'CopyDocumentsFirstPage', { parameters: { action: 'copy-documents', exportId }, resultPath: '$.copyRequest' });
-    const copy = call('CopyDocuments', sfn.TaskInput.fromJsonPathAt('$.copyRequest'), '$.copy');
+    const copy = call('CopyDocuments', { inputPath: '$.copyRequest' }, '$.copy');
     const copyNext = new sfn.Pass(this, 'CopyDocumentsNextPage', {
       parameters: { action: 'copy-documents', exportId, continuationToken: sfn.JsonPath.stringAt('$.copy.continuationToken') },
       resultPath: '$.copyRequest',
     });
     const manifestFirst = new sfn.Pass(this, 'ManifestFirstPart', { parameters: { action: 'manifest', exportId }, resultPath: '$.manifestRequest' });
-    const manifest = call('HashFiles', sfn.TaskInput.fromJsonPathAt('$.manifestRequest'), '$.manifestPart');
+    const manifest = call('HashFiles', { inputPath: '$.manifestRequest' }, '$.manifestPart');
     const manifestNext = new sfn.Pass(this, 'ManifestNextPart', {
       parameters: {
         action: 'manifest',

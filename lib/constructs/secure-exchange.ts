@@ -182,12 +182,13 @@ export class SecureExchange extends Construct {
         homeDirectoryMappings: [{ entry: '/', target: home }],
         sshPublicKeys: [...user.sshPublicKeys],
         // Session policy: even the shared role reaches this user's home directory only.
-        policy: JSON.stringify({
+        // (the bucket's own ARN, not ${transfer:HomeBucket}, which a LOGICAL home directory may leave empty)
+        policy: stack.toJsonString({
           Version: '2012-10-17',
           Statement: [
-            { Sid: 'ListOwnHome', Effect: 'Allow', Action: 's3:ListBucket', Resource: 'arn:aws:s3:::${transfer:HomeBucket}', Condition: { StringLike: { 's3:prefix': [`home/${user.name}/*`, `home/${user.name}`] } } },
-            { Sid: 'OwnFiles', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:GetObjectVersion'], Resource: `arn:aws:s3:::\${transfer:HomeBucket}/home/${user.name}/*` },
-            { Sid: 'DataKeyThroughS3', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' },
+            { Sid: 'ListOwnHome', Effect: 'Allow', Action: 's3:ListBucket', Resource: this.bucket.bucketArn, Condition: { StringLike: { 's3:prefix': [`home/${user.name}/*`, `home/${user.name}`] } } },
+            { Sid: 'OwnFiles', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:GetObjectVersion'], Resource: this.bucket.arnForObjects(`home/${user.name}/*`) },
+            { Sid: 'DataKeyThroughS3', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: props.dataKey.keyArn },
           ],
         }),
       });

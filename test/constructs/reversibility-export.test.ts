@@ -218,9 +218,12 @@ describe('ReversibilityExport (DATA-03)', () => {
       expect(managed).toHaveLength(1);
       const statements = statementsOf(managed[0][0]);
       const bucketArn = getAtt(ids.bucket);
-      expect(statements.flatMap(resourcesOf)).toEqual([bucketArn, { 'Fn::Join': ['', [bucketArn, '/exports/*']] }]);
+      expect(statements.flatMap(resourcesOf)).toEqual([bucketArn, { 'Fn::Join': ['', [bucketArn, '/exports/*']] }, getAtt(ids.key)]);
       expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
-      expect(statements.flatMap(actionsOf).every((a) => a.startsWith('s3:'))).toBe(true);
+      // S3 on the export bucket; KMS on the export key only (the files it writes are encrypted with it).
+      const kmsStatements = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
+      expect(kmsStatements.map(resourcesOf)).toEqual([[getAtt(ids.key)]]);
+      expect(statements.flatMap(actionsOf).every((a) => a.startsWith('s3:') || a.startsWith('kms:'))).toBe(true);
     });
   });
 
@@ -374,13 +377,9 @@ describe('ReversibilityExport (DATA-03)', () => {
       expect(states[loop.next]).toEqual({ Type: 'Pass', Next: loop.task, ResultPath: loop.request, Parameters: { ...request, ...loop.carried } });
     });
 
-    // DEFECT (lib/constructs/reversibility-export.ts, buildStateMachine): CopyDocuments and HashFiles are
-    // LambdaInvoke tasks with `payloadResponseOnly: true` and `payload: TaskInput.fromJsonPathAt(...)`. CDK
-    // renders that as `"Parameters": "$.copyRequest"` (a literal string, not a JSONPath reference: aws/aws-cdk#34260),
-    // so the requests the Pass states prepare never reach the function: the definition is either refused at
-    // deploy or the function receives the string "$.copyRequest" and refuses it (lambdas/export/events.ts).
-    // Fix: `inputPath: '$.copyRequest'` with no payload (ResultPath still applies to the raw state input).
-    test.failing.each<[string, string]>([
+    // Found by this test: with payloadResponseOnly, CDK renders a `fromJsonPathAt` payload as the literal
+    // string "$.copyRequest" (aws/aws-cdk#34260); the prepared request is now the task's InputPath.
+    test.each<[string, string]>([
       ['CopyDocuments', '$.copyRequest'],
       ['HashFiles', '$.manifestRequest'],
     ])('%s invokes the function with the request its Pass state prepared (%s)', (name, request) => {

@@ -182,7 +182,18 @@ describe('SecureExchange (ENC-02/03, LOG-05, NET-04, DATA-01), private with serv
   describe('users', () => {
     const users = ofType('AWS::Transfer::User').map(([, r]) => r.Properties);
     const user = (name: string) => users.find((u) => u.UserName === name)!;
-    const sessionPolicy = (name: string) => JSON.parse(user(name).Policy as string) as { Statement: Statement[] };
+    /** The session policy, its Fn::Join rendered with `<LogicalId.Attr>` / `<LogicalId>` for the tokens. */
+    const sessionPolicy = (name: string) => {
+      const policy = user(name).Policy as { 'Fn::Join': [string, unknown[]] };
+      const text = policy['Fn::Join'][1]
+        .map((part) => {
+          if (typeof part === 'string') return part;
+          const ref = part as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+          return ref.Ref !== undefined ? `<${ref.Ref}>` : `<${ref['Fn::GetAtt']![0]}.${ref['Fn::GetAtt']![1]}>`;
+        })
+        .join('');
+      return JSON.parse(text) as { Statement: Statement[] };
+    };
 
     test('one per configured user, on the server, with its SSH keys, acting with the shared role', () => {
       expect(users.map((u) => u.UserName).sort()).toEqual(USERS.map((u) => u.name).sort());
@@ -208,7 +219,8 @@ describe('SecureExchange (ENC-02/03, LOG-05, NET-04, DATA-01), private with serv
       expect(list).toHaveLength(1);
       expect(list[0].Condition).toEqual({ StringLike: { 's3:prefix': [`home/${name}/*`, `home/${name}`] } });
       const objectResources = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:') && a !== 's3:ListBucket')).map((s) => s.Resource);
-      expect(objectResources).toEqual([`arn:aws:s3:::\${transfer:HomeBucket}/home/${name}/*`]);
+      expect(objectResources).toEqual([`<${ids.bucket}.Arn>/home/${name}/*`]);
+      expect(list[0].Resource).toBe(`<${ids.bucket}.Arn>`);
       // The other user's home is named nowhere.
       const others = USERS.map((u) => u.name).filter((n) => n !== name);
       for (const other of others) expect(user(name).Policy).not.toContain(`home/${other}`);
