@@ -1,4 +1,4 @@
-import { parseKmsKeyArn } from '../restore-validator/keys';
+import { parseKmsKeyArn } from '../shared/keys';
 import { ConfigError } from './errors';
 
 export interface Config {

@@ -1,5 +1,5 @@
 import { DescribeDBClusterSnapshotsCommand, DescribeExportTasksCommand, type ExportTask, StartExportTaskCommand } from '@aws-sdk/client-rds';
-import { AwsCallError } from '../restore-validator/retry';
+import { AwsCallError } from '../shared/retry';
 import { ExportTaskError, SnapshotNotFoundError, UnexpectedResponseError } from './errors';
 import { layout } from './events';
 import { type StepContext, callAws } from './runtime';

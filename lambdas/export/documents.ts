@@ -6,7 +6,7 @@ import {
   HeadObjectCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { AwsCallError } from '../restore-validator/retry';
+import { AwsCallError } from '../shared/retry';
 import { CopyError, DeadlineExceededError, UnexpectedResponseError } from './errors';
 import { type Cursor, encodeToken, layout } from './events';
 import { type StepContext, callAws, runPool, shared } from './runtime';

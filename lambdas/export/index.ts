@@ -9,7 +9,7 @@
  */
 import { RDSClient } from '@aws-sdk/client-rds';
 import { S3Client } from '@aws-sdk/client-s3';
-import { DEFAULT_RETRY_POLICY, realSleep } from '../restore-validator/retry';
+import { DEFAULT_RETRY_POLICY, realSleep } from '../shared/retry';
 import { type ExportResult, handleRequest } from './actions';
 import { jsonLogger } from './log';
 import { type Clients, DEFAULT_ABORT_MARGIN_MS, DEFAULT_BYTES_PER_MS, DEFAULT_STOP_MARGIN_MS, type InvocationContext, type Runtime } from './runtime';
@@ -18,7 +18,7 @@ export type { ExportEvent } from './events';
 export type { ExportResult } from './actions';
 export { API_CALLS, IAM_ACTIONS } from './permissions';
 
-// Retries are done by withRetry (restore-validator/retry.ts), so that the policy is explicit and tested.
+// Retries are done by withRetry (lambdas/shared/retry.ts), so that the policy is explicit and tested.
 const clients: Clients = {
   rds: new RDSClient({ maxAttempts: 1 }),
   s3: new S3Client({ maxAttempts: 1 }),

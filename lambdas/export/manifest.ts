@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
-import { AwsCallError } from '../restore-validator/retry';
+import { AwsCallError } from '../shared/retry';
 import { checkOwnTask, describeTask } from './database';
 import { DeadlineExceededError, InvalidRequestError, ManifestError, UnexpectedResponseError } from './errors';
 import { type Cursor, encodeToken, layout } from './events';

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import type { S3Client } from '@aws-sdk/client-s3';
 // The retry policy and error classification are the restore validator's, shared rather than copied.
-import { AwsCallError, DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, withRetry } from '../restore-validator/retry';
+import { AwsCallError, DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, withRetry } from '../shared/retry';
 import type { Config } from './config';
 import { AccessDeniedError, DeadlineExceededError } from './errors';
 import type { Logger } from './log';

@@ -1,9 +1,9 @@
 import { DescribeKeyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import { DescribeDBClustersCommand } from '@aws-sdk/client-rds';
 import { GetBucketEncryptionCommand, HeadBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { isKmsAlias, parseKmsKeyArn, sameKey } from './keys';
+import { isKmsAlias, parseKmsKeyArn, sameKey } from '../shared/keys';
 import { type ApiCall, IAM_ACTION_BY_API_CALL } from './permissions';
-import { AwsCallError, DeadlineExceededError, errorMessage, errorName } from './retry';
+import { AwsCallError, DeadlineExceededError, errorMessage, errorName } from '../shared/retry';
 import { type CheckContext, callAws } from './runtime';
 import { TcpConnectError } from './tcp';
 

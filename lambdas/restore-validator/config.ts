@@ -1,4 +1,4 @@
-import { parseKmsKeyArn } from './keys';
+import { parseKmsKeyArn } from '../shared/keys';
 
 export interface Config {
   /** ARN of the KMS key restored resources must be encrypted with. */

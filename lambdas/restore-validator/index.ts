@@ -7,7 +7,7 @@ import { readConfig } from './config';
 import { describeEvent, isRestoreJobStateChange, isScheduledEvent, type ValidatorEvent } from './events';
 import { jsonLogger } from './log';
 import type { InvocationContext } from './report';
-import { DEFAULT_RETRY_POLICY, realSleep } from './retry';
+import { DEFAULT_RETRY_POLICY, realSleep } from '../shared/retry';
 import { type Clients, DEFAULT_REPORT_MARGIN_MS, DEFAULT_SAFETY_MARGIN_MS, type Runtime } from './runtime';
 import { connectTcp } from './tcp';
 import { type ValidationOutcome, validateRestoreJob } from './validate';

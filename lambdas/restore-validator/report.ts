@@ -2,7 +2,7 @@ import { PutRestoreValidationResultCommand } from '@aws-sdk/client-backup';
 import { type Dimension, PutMetricDataCommand, type StandardUnit } from '@aws-sdk/client-cloudwatch';
 import type { Config } from './config';
 import type { Logger } from './log';
-import { withDeadline } from './retry';
+import { withDeadline } from '../shared/retry';
 import { type CheckContext, type Runtime, callAws } from './runtime';
 
 export const METRIC_SUCCEEDED = 'RestoreValidationSucceeded';

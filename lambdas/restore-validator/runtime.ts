@@ -6,7 +6,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { Config } from './config';
 import type { Logger } from './log';
 import type { ApiCall } from './permissions';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, withRetry } from './retry';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, withRetry } from '../shared/retry';
 import type { TcpConnector } from './tcp';
 
 export interface Clients {

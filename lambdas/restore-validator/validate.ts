@@ -3,7 +3,7 @@ import { type CheckResult, checkAuroraCluster, checkExpectedKey, checkS3Bucket }
 import type { Config } from './config';
 import { withFields } from './log';
 import { type InvocationContext, type ValidationStatus, reportValidation, runBounded, truncate } from './report';
-import { DeadlineExceededError, errorMessage, errorName, withDeadline } from './retry';
+import { DeadlineExceededError, errorMessage, errorName, withDeadline } from '../shared/retry';
 import { type CheckContext, type Runtime, callAws } from './runtime';
 
 export type ValidationOutcome =

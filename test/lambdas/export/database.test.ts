@@ -1,7 +1,7 @@
 import 'aws-sdk-client-mock-jest';
 import { DescribeDBClusterSnapshotsCommand, DescribeExportTasksCommand, type ExportTask, StartExportTaskCommand } from '@aws-sdk/client-rds';
 import { AccessDeniedError, ExportTaskError, SnapshotNotFoundError } from '../../../lambdas/export/errors';
-import { AwsCallError } from '../../../lambdas/restore-validator/retry';
+import { AwsCallError } from '../../../lambdas/shared/retry';
 import { CLUSTER, EXPORT, EXPORT_ID, KEY_ARN, ROLE_ARN, awsError, harness, lambdaContext, rdsMock, resetAll, snapshotArn } from './fixtures';
 
 beforeEach(resetAll);

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { MAX_PARTS, copySource, partRanges } from '../../../lambdas/export/documents';
 import { AccessDeniedError, CopyError, DeadlineExceededError } from '../../../lambdas/export/errors';
-import { AwsCallError } from '../../../lambdas/restore-validator/retry';
+import { AwsCallError } from '../../../lambdas/shared/retry';
 import { DOCS, EXPORT, EXPORT_ID, FakeS3, KEY_ARN, awsError, harness, lambdaContext, resetAll, s3Mock, tickingContext } from './fixtures';
 
 beforeEach(resetAll);

@@ -7,8 +7,8 @@ import {
   realSleep,
   withDeadline,
   withRetry,
-} from '../../../lambdas/restore-validator/retry';
-import { awsError } from './fixtures';
+} from '../../../lambdas/shared/retry';
+import { awsError } from '../restore-validator/fixtures';
 
 const policy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000 };
 

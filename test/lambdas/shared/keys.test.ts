@@ -1,5 +1,5 @@
-import { isKmsAlias, parseKmsKeyArn, sameKey } from '../../../lambdas/restore-validator/keys';
-import { KEY_ARN, KEY_ID, OTHER_KEY_ARN } from './fixtures';
+import { isKmsAlias, parseKmsKeyArn, sameKey } from '../../../lambdas/shared/keys';
+import { KEY_ARN, KEY_ID, OTHER_KEY_ARN } from '../restore-validator/fixtures';
 
 test('parses a key ARN, refuses aliases and ids', () => {
   expect(parseKmsKeyArn(KEY_ARN)).toEqual({ arn: KEY_ARN, region: 'eu-west-3', account: '111122223333', keyId: KEY_ID });
