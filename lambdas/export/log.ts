@@ -1,8 +1,10 @@
+import { type Logger as SharedLogger, type LogLevel, withFields, writeJsonLine } from '../shared/log';
+
 /**
  * One JSON object per line. The fields are a closed set of identifiers (export id, resource ARNs, object
  * keys), counts, durations and error codes: there is no field an object's content could go in.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type { LogLevel };
 
 export interface LogFields {
   readonly action?: string;
@@ -32,17 +34,8 @@ export interface LogFields {
   readonly stale?: number;
 }
 
-export type Logger = (level: LogLevel, message: string, fields?: LogFields) => void;
+export type Logger = SharedLogger<LogFields>;
 
-/**
- * Writes straight to stdout: console.log would prefix timestamp and request id in the Lambda TEXT log
- * format, and the line would no longer be a JSON object.
- */
-export const jsonLogger: Logger = (level, message, fields = {}) => {
-  process.stdout.write(`${JSON.stringify({ level, message, ...fields })}\n`);
-};
+export const jsonLogger: Logger = writeJsonLine;
 
-/** A logger that adds the same fields (action, export id) to every line. */
-export function withFields(log: Logger, base: LogFields): Logger {
-  return (level, message, fields = {}) => log(level, message, { ...base, ...fields });
-}
+export { withFields };
