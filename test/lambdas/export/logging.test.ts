@@ -2,6 +2,7 @@ import { DescribeExportTasksCommand } from '@aws-sdk/client-rds';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { createHandler } from '../../../lambdas/export/index';
 import { DOCS, EXPORT, EXPORT_ID, FakeS3, awsError, lambdaContext, rdsMock, resetAll, s3Mock, snapshotArn } from './fixtures';
+import { captureOutput } from '../capture-output';
 
 beforeEach(resetAll);
 afterEach(() => jest.restoreAllMocks());
@@ -10,25 +11,7 @@ const SECRET = 'Dupont Jeanne, INS 2 85 05 78 006 084 91, diagnostic: confidenti
 const BODY = Buffer.from(`%PDF-1.7\n${SECRET}\n`);
 const FORBIDDEN = [SECRET, 'Dupont', '2 85 05 78', BODY.toString('base64'), BODY.toString('hex'), BODY.toString('base64').slice(8, 40)];
 
-/** Captures everything written to stdout, stderr and the console while `run` runs (the real jsonLogger is used). */
-async function capture(run: () => Promise<void>): Promise<string> {
-  const out: string[] = [];
-  const sink = (chunk: unknown) => {
-    out.push(String(chunk));
-    return true;
-  };
-  jest.spyOn(process.stdout, 'write').mockImplementation(sink);
-  jest.spyOn(process.stderr, 'write').mockImplementation(sink);
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => out.push(args.map(String).join(' ')));
-  }
-  try {
-    await run();
-  } finally {
-    jest.restoreAllMocks();
-  }
-  return out.join('\n');
-}
+const capture = captureOutput;
 
 const asLogged = (err: unknown) => {
   const e = err as Error;

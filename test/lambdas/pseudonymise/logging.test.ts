@@ -2,6 +2,7 @@ import { GenerateMacCommand } from '@aws-sdk/client-kms';
 import { encodeMessage } from '../../../lambdas/pseudonymise/encoding';
 import { createHandler } from '../../../lambdas/pseudonymise/index';
 import { INS, INS_2A, INS_2B, INS_SPACED, INTERNAL_ID, awsError, kmsMock, realHmac, resetAll } from './fixtures';
+import { captureOutput } from '../capture-output';
 
 beforeEach(resetAll);
 afterEach(() => jest.restoreAllMocks());
@@ -22,25 +23,7 @@ const FORBIDDEN = [
   }),
 ];
 
-/** Captures everything written to stdout, stderr and the console while `run` runs (the real jsonLogger is used). */
-async function capture(run: () => Promise<void>): Promise<string> {
-  const out: string[] = [];
-  const sink = (chunk: unknown) => {
-    out.push(String(chunk));
-    return true;
-  };
-  jest.spyOn(process.stdout, 'write').mockImplementation(sink);
-  jest.spyOn(process.stderr, 'write').mockImplementation(sink);
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => out.push(args.map(String).join(' ')));
-  }
-  try {
-    await run();
-  } finally {
-    jest.restoreAllMocks();
-  }
-  return out.join('\n');
-}
+const capture = captureOutput;
 
 /** What a Lambda runtime (or a caller) would log of an uncaught error: message, stack, own fields. */
 function asLogged(err: unknown): string {
