@@ -21,6 +21,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as transfer from 'aws-cdk-lib/aws-transfer';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { IApplyRule } from 'cdk-nag';
 import { isControlId } from '../../policies/catalogue';
@@ -61,6 +62,7 @@ const INVENTORY = [
   'HDS-ENC03-LoadBalancerTls',
   'HDS-ENC03-RdsForceSsl',
   'HDS-ENC03-S3TlsOnly',
+  'HDS-ENC03-TransferSecurityPolicy',
   'HDS-IAM01-MfaAndShortSessions',
   'HDS-IAM02-NoAdminPolicies',
   'HDS-IAM03-UserPoolHardened',
@@ -254,6 +256,8 @@ const everyKind: FixtureBuilder = (stack: Stack, app: App) => {
       { type: 'forward', targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-3:111111111111:targetgroup/tg/0123456789abcdef' },
     ],
   });
+  // ENC-03: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11).
+  new transfer.CfnServer(stack, 'SftpServer');
   // LOG-05: a web ACL without a logging configuration.
   new wafv2.CfnWebACL(stack, 'WebAcl', {
     scope: 'REGIONAL',
