@@ -1,8 +1,8 @@
 import { Fn, type Stack } from 'aws-cdk-lib';
 import { CURRENT_SECURITY_POLICIES, ENC03_TRANSFER_SECURITY_POLICY } from '../../../policies/rules/enc/transfer-security-policy';
-import { expectCompliant, expectFindings } from '../support';
+import { expectCompliant } from '../support';
 import { expectNotEvaluated, parameterRef } from './enc-fixtures';
-import { includeTemplate, verboseDescription } from './hds-fixtures';
+import { expectNonCompliant, includeTemplate, verboseDescription } from './hds-fixtures';
 import { compliantExchange, sftpServer } from './transfer-fixtures';
 
 const RULE = 'HDS-ENC03-TransferSecurityPolicy';
@@ -10,7 +10,7 @@ const SERVER = 'TestStack/Server';
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: no security policy (CloudFormation assigns TransferSecurityPolicy-2018-11)', () => {
-    expectFindings(RULE, (stack) => sftpServer(stack, { securityPolicyName: undefined }), [SERVER]);
+    expectNonCompliant(RULE, (stack) => sftpServer(stack, { securityPolicyName: undefined }), [SERVER]);
   });
 
   it.each([
@@ -21,23 +21,23 @@ describe(`${RULE}: failing fixtures`, () => {
     ['F6', 'TransferSecurityPolicy-Restricted-2024-06', 'a 2024 policy not reviewed'],
     ['F7', 'TransferSecurityPolicy-2099-01', 'a name nobody reviewed'],
   ])('%s: %s (%s)', (_n, policy) => {
-    expectFindings(RULE, (stack) => sftpServer(stack, { securityPolicyName: policy }), [SERVER]);
+    expectNonCompliant(RULE, (stack) => sftpServer(stack, { securityPolicyName: policy }), [SERVER]);
   });
 
   it('F8: a current policy, but FTP offered beside SFTP', () => {
-    expectFindings(RULE, (stack) => sftpServer(stack, { protocols: ['SFTP', 'FTP'] }), [SERVER]);
+    expectNonCompliant(RULE, (stack) => sftpServer(stack, { protocols: ['SFTP', 'FTP'] }), [SERVER]);
   });
 
   it('F9: FTP alone', () => {
-    expectFindings(RULE, (stack) => sftpServer(stack, { protocols: ['FTP'] }), [SERVER]);
+    expectNonCompliant(RULE, (stack) => sftpServer(stack, { protocols: ['FTP'] }), [SERVER]);
   });
 
   it('F10: FTP offered, and a policy from a template parameter: non-compliant, not "could not be evaluated"', () => {
-    expectFindings(RULE, (stack) => sftpServer(stack, { protocols: ['FTP'], securityPolicyName: parameterRef(stack) }), [SERVER]);
+    expectNonCompliant(RULE, (stack) => sftpServer(stack, { protocols: ['FTP'], securityPolicyName: parameterRef(stack) }), [SERVER]);
   });
 
   it('F11: an old policy, and protocols chosen by a condition: non-compliant', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) =>
         sftpServer(stack, {
@@ -49,11 +49,11 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F12: FTP after a protocol from a parameter (the literal FTP decides)', () => {
-    expectFindings(RULE, (stack) => sftpServer(stack, { protocols: [parameterRef(stack), 'FTP'] }), [SERVER]);
+    expectNonCompliant(RULE, (stack) => sftpServer(stack, { protocols: [parameterRef(stack), 'FTP'] }), [SERVER]);
   });
 
   it('F13: a foreign template with the default policy', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => includeTemplate(stack, { Server: { Type: 'AWS::Transfer::Server', Properties: { Protocols: ['SFTP'] } } }),
       ['TestStack/Foreign/Server'],
