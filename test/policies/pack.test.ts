@@ -82,6 +82,7 @@ const INVENTORY = [
   'HDS-NET03-FlowLogsAll',
   'HDS-NET04-DataTierNoOpenEgress',
   'HDS-NET04-NoOpenIngress',
+  'HDS-NET04-TransferEndpointInVpc',
   'HDS-NET05-InternetEntryFiltered',
   'HDS-RES01-StackRegion',
   'HDS-RES02-BackupCopyInRegion',
@@ -256,7 +257,7 @@ const everyKind: FixtureBuilder = (stack: Stack, app: App) => {
       { type: 'forward', targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-3:111111111111:targetgroup/tg/0123456789abcdef' },
     ],
   });
-  // ENC-03: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11).
+  // ENC-03, NET-04: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11, PUBLIC endpoint).
   new transfer.CfnServer(stack, 'SftpServer');
   // LOG-05: a web ACL without a logging configuration.
   new wafv2.CfnWebACL(stack, 'WebAcl', {
