@@ -73,6 +73,7 @@ const INVENTORY = [
   'HDS-LOG05-BucketAccessLogs',
   'HDS-LOG05-DatabaseLogsExported',
   'HDS-LOG05-LoadBalancerAccessLogs',
+  'HDS-LOG05-TransferLogging',
   'HDS-LOG05-WafLogging',
   'HDS-LOG06-PrivilegedAccessWithReason',
   'HDS-NET01-DataNotPublic',
@@ -257,7 +258,8 @@ const everyKind: FixtureBuilder = (stack: Stack, app: App) => {
       { type: 'forward', targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-3:111111111111:targetgroup/tg/0123456789abcdef' },
     ],
   });
-  // ENC-03, NET-04: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11, PUBLIC endpoint).
+  // ENC-03, NET-04, LOG-05: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11,
+  // PUBLIC endpoint, no structured logs).
   new transfer.CfnServer(stack, 'SftpServer');
   // LOG-05: a web ACL without a logging configuration.
   new wafv2.CfnWebACL(stack, 'WebAcl', {
