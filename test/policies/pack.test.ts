@@ -40,6 +40,7 @@ const INVENTORY = [
   'HDS-BAK02-BackupCoverage',
   'HDS-BAK03-RestoreTested',
   'HDS-BAK04-BackupAuditEvidence',
+  'HDS-DATA01-ExchangeBucketExpires',
   'HDS-DATA01-LockWithinExpiry',
   'HDS-DET01-ThreatDetection',
   'HDS-DET02-SecurityHubStandards',
@@ -260,7 +261,14 @@ const everyKind: FixtureBuilder = (stack: Stack, app: App) => {
   });
   // ENC-03, NET-04, LOG-05: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11,
   // PUBLIC endpoint, no structured logs).
-  new transfer.CfnServer(stack, 'SftpServer');
+  const sftpServer = new transfer.CfnServer(stack, 'SftpServer');
+  // DATA-01: a user whose home directory is in the plain bucket (an exchange bucket that never deletes its files).
+  new transfer.CfnUser(stack, 'SftpUser', {
+    serverId: sftpServer.attrServerId,
+    userName: 'partner',
+    role: 'arn:aws:iam::111111111111:role/sftp-user',
+    homeDirectory: `/${bucket.bucketName}/partner`,
+  });
   // LOG-05: a web ACL without a logging configuration.
   new wafv2.CfnWebACL(stack, 'WebAcl', {
     scope: 'REGIONAL',
