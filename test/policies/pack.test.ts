@@ -21,6 +21,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as securityhub from 'aws-cdk-lib/aws-securityhub';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as transfer from 'aws-cdk-lib/aws-transfer';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { IApplyRule } from 'cdk-nag';
 import { isControlId } from '../../policies/catalogue';
@@ -39,6 +40,7 @@ const INVENTORY = [
   'HDS-BAK02-BackupCoverage',
   'HDS-BAK03-RestoreTested',
   'HDS-BAK04-BackupAuditEvidence',
+  'HDS-DATA01-ExchangeBucketExpires',
   'HDS-DATA01-LockWithinExpiry',
   'HDS-DET01-ThreatDetection',
   'HDS-DET02-SecurityHubStandards',
@@ -61,6 +63,7 @@ const INVENTORY = [
   'HDS-ENC03-LoadBalancerTls',
   'HDS-ENC03-RdsForceSsl',
   'HDS-ENC03-S3TlsOnly',
+  'HDS-ENC03-TransferSecurityPolicy',
   'HDS-IAM01-MfaAndShortSessions',
   'HDS-IAM02-NoAdminPolicies',
   'HDS-IAM03-UserPoolHardened',
@@ -71,6 +74,7 @@ const INVENTORY = [
   'HDS-LOG05-BucketAccessLogs',
   'HDS-LOG05-DatabaseLogsExported',
   'HDS-LOG05-LoadBalancerAccessLogs',
+  'HDS-LOG05-TransferLogging',
   'HDS-LOG05-WafLogging',
   'HDS-LOG06-PrivilegedAccessWithReason',
   'HDS-NET01-DataNotPublic',
@@ -80,6 +84,7 @@ const INVENTORY = [
   'HDS-NET03-FlowLogsAll',
   'HDS-NET04-DataTierNoOpenEgress',
   'HDS-NET04-NoOpenIngress',
+  'HDS-NET04-TransferEndpointInVpc',
   'HDS-NET05-InternetEntryFiltered',
   'HDS-RES01-StackRegion',
   'HDS-RES02-BackupCopyInRegion',
@@ -253,6 +258,16 @@ const everyKind: FixtureBuilder = (stack: Stack, app: App) => {
     defaultActions: [
       { type: 'forward', targetGroupArn: 'arn:aws:elasticloadbalancing:eu-west-3:111111111111:targetgroup/tg/0123456789abcdef' },
     ],
+  });
+  // ENC-03, NET-04, LOG-05: an SFTP server with CloudFormation's defaults (security policy TransferSecurityPolicy-2018-11,
+  // PUBLIC endpoint, no structured logs).
+  const sftpServer = new transfer.CfnServer(stack, 'SftpServer');
+  // DATA-01: a user whose home directory is in the plain bucket (an exchange bucket that never deletes its files).
+  new transfer.CfnUser(stack, 'SftpUser', {
+    serverId: sftpServer.attrServerId,
+    userName: 'partner',
+    role: 'arn:aws:iam::111111111111:role/sftp-user',
+    homeDirectory: `/${bucket.bucketName}/partner`,
   });
   // LOG-05: a web ACL without a logging configuration.
   new wafv2.CfnWebACL(stack, 'WebAcl', {

@@ -17,6 +17,7 @@ import { ENC03_S3_TLS_ONLY } from './s3-tls-only';
 import { ENC02_SECRET_ENCRYPTED_WITH_CMK } from './secret-encrypted-with-cmk';
 import { ENC02_SNS_ENCRYPTED_WITH_CMK } from './sns-encrypted-with-cmk';
 import { ENC02_SQS_ENCRYPTED_WITH_CMK } from './sqs-encrypted-with-cmk';
+import { ENC03_TRANSFER_SECURITY_POLICY } from './transfer-security-policy';
 
 /** ENC rules of the HDS pack, in control order. */
 export const ENC_RULES: readonly HdsRule[] = [
@@ -38,4 +39,5 @@ export const ENC_RULES: readonly HdsRule[] = [
   ENC03_S3_TLS_ONLY,
   ENC03_RDS_FORCE_SSL,
   ENC03_LOAD_BALANCER_TLS,
+  ENC03_TRANSFER_SECURITY_POLICY,
 ];

@@ -7,6 +7,7 @@ import { LOG04_LOG_GROUP_ENCRYPTED_AND_RETAINED } from './log-group-encrypted-an
 import { LOG06_PRIVILEGED_ACCESS_WITH_REASON } from './privileged-access-with-reason';
 import { LOG03_TRACE_ARCHIVE_LOCKED } from './trace-archive-locked';
 import { LOG01_TRAIL_HARDENED } from './trail-hardened';
+import { LOG05_TRANSFER_LOGGING } from './transfer-logging';
 import { LOG05_WAF_LOGGING } from './waf-logging';
 
 /** LOG rules of the HDS pack, in control order. */
@@ -19,5 +20,6 @@ export const LOG_RULES: readonly HdsRule[] = [
   LOG05_DATABASE_LOGS_EXPORTED,
   LOG05_LOAD_BALANCER_ACCESS_LOGS,
   LOG05_WAF_LOGGING,
+  LOG05_TRANSFER_LOGGING,
   LOG06_PRIVILEGED_ACCESS_WITH_REASON,
 ];
