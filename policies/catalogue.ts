@@ -187,8 +187,8 @@ export const CATALOGUE = [
       en: 'Security groups follow least privilege.',
     },
     implementation: {
-      fr: "Aucun trafic entrant depuis 0.0.0.0/0 ou ::/0, sauf sur le port 443 d'un équilibreur de charge exposé à Internet, et aucun trafic sortant ouvert depuis la couche de données.",
-      en: 'No ingress from 0.0.0.0/0 or ::/0 except on port 443 of an internet-facing load balancer, and no open egress from the data tier.',
+      fr: "Aucun trafic entrant depuis 0.0.0.0/0 ou ::/0, sauf sur le port 443 d'un équilibreur de charge exposé à Internet (et le port 80 s'il ne fait que rediriger vers HTTPS), aucun trafic sortant ouvert depuis la couche de données ; un serveur SFTP a son point de terminaison dans le VPC, avec ses propres groupes de sécurité.",
+      en: 'No ingress from 0.0.0.0/0 or ::/0 except on port 443 of an internet-facing load balancer (and port 80 when it only redirects to HTTPS), no open egress from the data tier; an SFTP server has its endpoint in the VPC, with security groups of its own.',
     },
     references: { hds: [], iso27001: ['A.8.20', 'A.8.22'], rgpd: [], other: [] },
     severity: 'high',
@@ -364,8 +364,8 @@ export const CATALOGUE = [
       en: 'Service logs are on.',
     },
     implementation: {
-      fr: "Journaux d'accès serveur S3 pour chaque compartiment, exports des journaux Aurora/RDS (PostgreSQL avec pgaudit), journaux d'accès des équilibreurs de charge et journaux WAF.",
-      en: 'S3 server access logs for every bucket, Aurora/RDS log exports (PostgreSQL with pgaudit), load balancer access logs and WAF logs.',
+      fr: "Journaux d'accès serveur S3 pour chaque compartiment, exports des journaux Aurora/RDS (PostgreSQL avec pgaudit), journaux d'accès des équilibreurs de charge, journaux WAF et journaux structurés des serveurs SFTP.",
+      en: 'S3 server access logs for every bucket, Aurora/RDS log exports (PostgreSQL with pgaudit), load balancer access logs, WAF logs and structured logs of SFTP servers.',
     },
     references: { hds: ['EXI 15', 'EXI 16'], iso27001: ['A.8.15'], rgpd: [], other: ['PGSSI-S (imputabilité)'] },
     severity: 'high',
