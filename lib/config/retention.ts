@@ -56,8 +56,10 @@ export const RETENTION_PRESETS = {
 export type RetentionPresetName = keyof typeof RETENTION_PRESETS;
 export const RETENTION_PRESET_NAMES = Object.keys(RETENTION_PRESETS) as RetentionPresetName[];
 
-/** Traces (LOG-03/04): at least one year. */
-export const MINIMUM_TRACE_RETENTION_DAYS = 365;
+/*
+ * Traces (LOG-03/04): at least one year. `traceRetentionDays` in the config admits only CloudWatch Logs
+ * periods of 365 days or more, and drives the log archive's Object Lock and lifecycle and every log group.
+ */
 
 /** What the config says about the documents bucket. */
 export interface DocumentsRetention {
