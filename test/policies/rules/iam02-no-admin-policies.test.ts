@@ -364,20 +364,31 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
     expect(verboseDescription(RULE, build)).toMatch(reason);
   });
 
-  it.each<[string, (stack: Stack) => void, RegExp]>([
+  const userArns = (stack: Stack) => new iam.CfnUser(stack, 'User').addPropertyOverride('ManagedPolicyArns', Fn.conditionIf('Admin', [], Aws.NO_VALUE));
+  it.each<[string, (stack: Stack) => void, string[], RegExp]>([
+    ['ManagedPolicyArns chosen by a condition', userArns, ['TestStack/User'], /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Fn::If"/],
     [
-      'ManagedPolicyArns chosen by a condition',
-      (stack) => new iam.CfnUser(stack, 'User').addPropertyOverride('ManagedPolicyArns', Fn.conditionIf('Admin', [], Aws.NO_VALUE)),
-      /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Fn::If"/,
+      'a managed policy ARN from a template parameter',
+      (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: [unknownArn(stack)] }),
+      ['TestStack/User'],
+      /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Ref"/,
     ],
-    ['a managed policy ARN from a template parameter', (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: [unknownArn(stack)] }), /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Ref"/],
-  ])('E4: a boundary allowing * on * while an identity has %s: whether the boundary is attached could not be evaluated', (_what, unknownAttachment, reason) => {
+    [
+      'managed policies chosen by a condition, and so has a group',
+      (stack) => {
+        userArns(stack);
+        new iam.CfnGroup(stack, 'Group').addPropertyOverride('ManagedPolicyArns', Fn.conditionIf('Admin', [], Aws.NO_VALUE));
+      },
+      ['TestStack/User', 'TestStack/Group'],
+      /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Fn::If".*\}; TestStack\/Group ManagedPolicyArns cannot be evaluated/,
+    ],
+  ])('E4: a boundary allowing * on * while an identity has %s: whether the boundary is attached could not be evaluated', (_what, unknownAttachment, identities, reason) => {
     const build: FixtureBuilder = (stack) => {
       boundedRole(stack, adminPolicy(stack).ref);
       unknownAttachment(stack);
     };
-    expectEvaluationErrors(RULE, build, ['TestStack/Boundary', 'TestStack/User']);
-    // cdk-nag keeps the first resource's description for the group: the boundary's, which names the unreadable attachment.
+    expectEvaluationErrors(RULE, build, ['TestStack/Boundary', ...identities]);
+    // cdk-nag keeps the first resource's description for the group: the boundary's, which names the unreadable attachments.
     const [first] = findings(build, new HdsChecks(undefined, { verbose: true })).filter((f) => f.rule === RULE);
     expect(first.description).toMatch(/\[IAM-02\] TestStack\/Boundary is a permissions boundary; whether it is also attached could not be evaluated: /);
     expect(first.description).toMatch(reason);
