@@ -1,8 +1,11 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Aws, Fn, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { expectCompliant } from '../support';
-import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter } from './hds-fixtures';
+import { IAM02_NO_ADMIN_POLICIES } from '../../../policies/rules/iam/no-admin-policies';
+import { HdsChecks } from '../../../policies/hds-checks';
+import { expectCompliant, findings, type FixtureBuilder } from '../support';
+import { verdictOf } from './enc-fixtures';
+import { expectEvaluationErrors, expectNonCompliant, includeTemplate, parameter, verboseDescription } from './hds-fixtures';
 
 const RULE = 'HDS-IAM02-NoAdminPolicies';
 const ADMIN = { Effect: 'Allow', Action: '*', Resource: '*' };
@@ -13,6 +16,18 @@ function lambdaRole(stack: Stack, props: Partial<iam.RoleProps> = {}): iam.Role 
 
 function document(...statements: unknown[]): Record<string, unknown> {
   return { Version: '2012-10-17', Statement: statements };
+}
+
+const LAMBDA_TRUST = document({ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' });
+
+/** A raw role (as a foreign template declares it) whose permissions boundary is `boundary`. */
+function boundedRole(stack: Stack, boundary: string, id = 'Raw'): iam.CfnRole {
+  return new iam.CfnRole(stack, id, { assumeRolePolicyDocument: LAMBDA_TRUST, permissionsBoundary: boundary });
+}
+
+/** A customer managed policy allowing * on *, attached to no identity (a permissions boundary, if one names it). */
+function adminPolicy(stack: Stack, props: Partial<iam.CfnManagedPolicyProps> = {}): iam.CfnManagedPolicy {
+  return new iam.CfnManagedPolicy(stack, 'Boundary', { managedPolicyName: 'hds-boundary', policyDocument: document(ADMIN), ...props });
 }
 
 describe(`${RULE}: failing fixtures`, () => {
@@ -116,6 +131,7 @@ describe(`${RULE}: failing fixtures`, () => {
   it.each([
     ['F12: a permissions boundary allowing * on * that is also attached to a user (Users)', { users: ['operator'] }],
     ['F13: a permissions boundary allowing * on * that is also attached to a group (Groups)', { groups: ['operators'] }],
+    ['F13b: a permissions boundary allowing * on * that is also attached to a role by name (Roles)', { roles: ['operator'] }],
   ])('%s', (_name, attachment) => {
     expectNonCompliant(
       RULE,
@@ -141,6 +157,36 @@ describe(`${RULE}: failing fixtures`, () => {
           ),
         }),
       ['TestStack/Managed'],
+    );
+  });
+
+  it('F15: a wildcard resource written through Fn::Sub is still every resource', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => new iam.CfnManagedPolicy(stack, 'Managed', { roles: ['ops'], policyDocument: document({ ...ADMIN, Resource: [{ 'Fn::Sub': '*' }] }) }),
+      ['TestStack/Managed'],
+    );
+  });
+
+  it('F16: an unattached policy allowing * on * is not a boundary because some role has a boundary by literal ARN: only the policy it names is', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        adminPolicy(stack, { managedPolicyName: 'hds-admin' });
+        boundedRole(stack, 'arn:aws:iam::111111111111:policy/hds-boundary');
+      },
+      ['TestStack/Boundary'],
+    );
+  });
+
+  it('F17: an unattached policy allowing * on * is not taken for the boundary a template parameter names', () => {
+    expectNonCompliant(
+      RULE,
+      (stack) => {
+        adminPolicy(stack);
+        boundedRole(stack, parameter(stack).valueAsString);
+      },
+      ['TestStack/Boundary'],
     );
   });
 });
@@ -214,6 +260,44 @@ describe(`${RULE}: passing fixtures`, () => {
   });
 });
 
+describe(`${RULE}: passing fixtures (boundaries and named resources)`, () => {
+  it('P8: * on one named resource, and on a resource built with Fn::Sub, is not administrator access', () => {
+    expectCompliant(RULE, (stack) =>
+      new iam.CfnManagedPolicy(stack, 'Managed', {
+        roles: ['ops'],
+        policyDocument: document(
+          { ...ADMIN, Resource: 'arn:aws:s3:::docs/*' },
+          { ...ADMIN, Resource: [{ 'Fn::Sub': 'arn:${AWS::Partition}:s3:::docs/*' }] },
+        ),
+      }),
+    );
+  });
+
+  it('P9: a boundary of a user (PermissionsBoundary on AWS::IAM::User)', () => {
+    expectCompliant(RULE, (stack) => new iam.CfnUser(stack, 'User', { permissionsBoundary: adminPolicy(stack).ref }));
+  });
+
+  it('P10: a raw boundary with no Path (the root path) named by its literal ARN', () => {
+    expectCompliant(RULE, (stack) => {
+      adminPolicy(stack);
+      boundedRole(stack, 'arn:aws:iam::111111111111:policy/hds-boundary');
+    });
+  });
+
+  it('P11: a boundary named by its literal ARN in another partition (aws-eusc)', () => {
+    expectCompliant(RULE, (stack) => {
+      adminPolicy(stack);
+      boundedRole(stack, 'arn:aws-eusc:iam::111111111111:policy/hds-boundary');
+    });
+  });
+
+  it('P12: resources other than policies and identities are not applicable (not judged compliant)', () => {
+    const verdict = (build: FixtureBuilder, path: string) => verdictOf(IAM02_NO_ADMIN_POLICIES, build, path);
+    expect(verdict((stack) => new s3.CfnBucket(stack, 'Bucket'), 'TestStack/Bucket')).toBeUndefined();
+    expect(verdict((stack) => new iam.CfnUser(stack, 'User'), 'TestStack/User')).toBe('Compliant');
+  });
+});
+
 describe(`${RULE}: values that cannot be evaluated`, () => {
   it('E1: an Allow of * whose resource is a template parameter', () => {
     expectEvaluationErrors(
@@ -225,5 +309,88 @@ describe(`${RULE}: values that cannot be evaluated`, () => {
 
   it('E2: a managed policy ARN from a template parameter', () => {
     expectEvaluationErrors(RULE, (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: [parameter(stack).valueAsString] }), ['TestStack/User']);
+  });
+
+  const unknownArn = (stack: Stack) => parameter(stack).valueAsString;
+  it.each<[string, FixtureBuilder, string, RegExp]>([
+    [
+      'a Resource entry from a template parameter next to a named one',
+      (stack) => new iam.CfnManagedPolicy(stack, 'Managed', { roles: ['ops'], policyDocument: document({ ...ADMIN, Resource: [unknownArn(stack), 'arn:aws:s3:::docs/*'] }) }),
+      'TestStack/Managed',
+      /TestStack\/Managed PolicyDocument Resource cannot be evaluated/,
+    ],
+    [
+      'a policy document chosen by a condition',
+      (stack) => new iam.CfnManagedPolicy(stack, 'Managed', { roles: ['ops'], policyDocument: Fn.conditionIf('Admin', document(ADMIN), Aws.NO_VALUE) }),
+      'TestStack/Managed',
+      /TestStack\/Managed PolicyDocument cannot be evaluated/,
+    ],
+    [
+      "the policy's Roles chosen by a condition",
+      (stack) => adminPolicy(stack).addPropertyOverride('Roles', Fn.conditionIf('Attached', ['ops'], Aws.NO_VALUE)),
+      'TestStack/Boundary',
+      /TestStack\/Boundary Roles cannot be evaluated/,
+    ],
+    [
+      "a role's inline policies chosen by a condition",
+      (stack) => new iam.CfnRole(stack, 'Raw', { assumeRolePolicyDocument: LAMBDA_TRUST }).addPropertyOverride('Policies', Fn.conditionIf('Admin', [], Aws.NO_VALUE)),
+      'TestStack/Raw',
+      /TestStack\/Raw Policies cannot be evaluated/,
+    ],
+    [
+      "a role's inline policy document chosen by a condition",
+      (stack) =>
+        new iam.CfnRole(stack, 'Raw', {
+          assumeRolePolicyDocument: LAMBDA_TRUST,
+          policies: [{ policyName: 'ops', policyDocument: document() }, { policyName: 'admin', policyDocument: Fn.conditionIf('Admin', document(ADMIN), Aws.NO_VALUE) }],
+        }),
+      'TestStack/Raw',
+      /TestStack\/Raw Policies\[1\]\.PolicyDocument cannot be evaluated/,
+    ],
+    [
+      "a user's managed policies chosen by a condition",
+      (stack) => new iam.CfnUser(stack, 'User').addPropertyOverride('ManagedPolicyArns', Fn.conditionIf('Admin', [], Aws.NO_VALUE)),
+      'TestStack/User',
+      /TestStack\/User ManagedPolicyArns cannot be evaluated/,
+    ],
+    [
+      "a user's managed policy ARN from a template parameter",
+      (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: [unknownArn(stack)] }),
+      'TestStack/User',
+      /TestStack\/User ManagedPolicyArns cannot be evaluated/,
+    ],
+  ])('E3: %s: could not be evaluated, and the verbose pack says where', (_what, build, path, reason) => {
+    expectEvaluationErrors(RULE, build, [path]);
+    expect(verboseDescription(RULE, build)).toMatch(reason);
+  });
+
+  const userArns = (stack: Stack) => new iam.CfnUser(stack, 'User').addPropertyOverride('ManagedPolicyArns', Fn.conditionIf('Admin', [], Aws.NO_VALUE));
+  it.each<[string, (stack: Stack) => void, string[], RegExp]>([
+    ['ManagedPolicyArns chosen by a condition', userArns, ['TestStack/User'], /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Fn::If"/],
+    [
+      'a managed policy ARN from a template parameter',
+      (stack) => new iam.CfnUser(stack, 'User', { managedPolicyArns: [unknownArn(stack)] }),
+      ['TestStack/User'],
+      /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Ref"/,
+    ],
+    [
+      'managed policies chosen by a condition, and so has a group',
+      (stack) => {
+        userArns(stack);
+        new iam.CfnGroup(stack, 'Group').addPropertyOverride('ManagedPolicyArns', Fn.conditionIf('Admin', [], Aws.NO_VALUE));
+      },
+      ['TestStack/User', 'TestStack/Group'],
+      /TestStack\/User ManagedPolicyArns cannot be evaluated at synth: \{"Fn::If".*\}; TestStack\/Group ManagedPolicyArns cannot be evaluated/,
+    ],
+  ])('E4: a boundary allowing * on * while an identity has %s: whether the boundary is attached could not be evaluated', (_what, unknownAttachment, identities, reason) => {
+    const build: FixtureBuilder = (stack) => {
+      boundedRole(stack, adminPolicy(stack).ref);
+      unknownAttachment(stack);
+    };
+    expectEvaluationErrors(RULE, build, ['TestStack/Boundary', ...identities]);
+    // cdk-nag keeps the first resource's description for the group: the boundary's, which names the unreadable attachments.
+    const [first] = findings(build, new HdsChecks(undefined, { verbose: true })).filter((f) => f.rule === RULE);
+    expect(first.description).toMatch(/\[IAM-02\] TestStack\/Boundary is a permissions boundary; whether it is also attached could not be evaluated: /);
+    expect(first.description).toMatch(reason);
   });
 });

@@ -1,5 +1,6 @@
 import type { NagPack } from 'cdk-nag';
 import { findings, type FixtureBuilder } from '../support';
+import { verboseDescription } from './hds-fixtures';
 
 /**
  * Fixture assertions of the LOG rules, on top of `test/policies/support.ts`: they tell a non-compliant
@@ -21,4 +22,13 @@ export function expectNonCompliant(rule: string, build: FixtureBuilder, paths: r
 /** `rule` cannot evaluate the resource at `path` (it threw), and reports nothing else. */
 export function expectEvaluationError(rule: string, build: FixtureBuilder, path: string, pack?: NagPack): void {
   expect(outcomes(rule, build, pack)).toStrictEqual([{ path, evaluationError: true }]);
+}
+
+/**
+ * `rule` cannot evaluate the resource at `path`, and the verbose pack says why: its description matches
+ * `reason` (the property the rule could not read, with the resource path), so an auditor knows what to fix.
+ */
+export function expectEvaluationErrorNaming(rule: string, build: FixtureBuilder, path: string, reason: RegExp): void {
+  expectEvaluationError(rule, build, path);
+  expect(verboseDescription(rule, build)).toMatch(reason);
 }

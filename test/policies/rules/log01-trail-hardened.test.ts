@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import { expectEvaluationError, expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG01-TrailHardened';
 
@@ -98,6 +98,20 @@ describe(`${RULE}: failing fixtures`, () => {
       rawTrail(stack).addPropertyOverride('KMSKeyId', Fn.conditionIf('Encrypted', 'arn:aws:kms:eu-west-3:111111111111:key/1', Aws.NO_VALUE));
     }, 'TestStack/RawTrail');
   });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  it.each(['IsMultiRegionTrail', 'IncludeGlobalServiceEvents', 'EnableLogFileValidation', 'KMSKeyId', 'CloudWatchLogsLogGroupArn', 'IsLogging'])(
+    'E1: %s chosen by a condition: could not be evaluated, and the verbose pack names it',
+    (property) => {
+      expectEvaluationErrorNaming(
+        RULE,
+        (stack) => rawTrail(stack).addPropertyOverride(property, Fn.conditionIf('Hardened', true, false)),
+        'TestStack/RawTrail',
+        new RegExp(`TestStack/RawTrail ${property} cannot be evaluated`),
+      );
+    },
+  );
 });
 
 describe(`${RULE}: passing fixtures`, () => {

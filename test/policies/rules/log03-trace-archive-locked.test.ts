@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CfnParameter, Duration, Stack, type App } from 'aws-cdk-lib';
+import { CfnParameter, Duration, Fn, Stack, type App } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -9,7 +9,7 @@ import * as cfninc from 'aws-cdk-lib/cloudformation-include';
 import type { Construct } from 'constructs';
 import { HdsChecks } from '../../../policies/hds-checks';
 import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import { expectEvaluationError, expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG03-TraceArchiveLocked';
 
@@ -112,6 +112,42 @@ describe(`${RULE}: failing fixtures`, () => {
 
   it('F10: S3BucketName refers to a resource that is not a bucket: an evaluation error', () => {
     expectEvaluationError(RULE, (stack) => rawTrail(stack, new sns.Topic(stack, 'Topic').topicName), 'TestStack/RawTrail');
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  it.each<[string, unknown, string]>([
+    ['ObjectLockEnabled', Fn.conditionIf('Locked', true, false), 'ObjectLockEnabled'],
+    ['VersioningConfiguration', Fn.conditionIf('Versioned', { Status: 'Enabled' }, { Status: 'Suspended' }), 'VersioningConfiguration'],
+    ['VersioningConfiguration.Status', Fn.conditionIf('Versioned', 'Enabled', 'Suspended'), 'VersioningConfiguration Status'],
+    ['ObjectLockConfiguration', Fn.conditionIf('Locked', { ObjectLockEnabled: 'Enabled' }, { ObjectLockEnabled: 'Enabled' }), 'ObjectLockConfiguration'],
+    ['ObjectLockConfiguration.Rule', Fn.conditionIf('Locked', { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } }, {}), 'ObjectLockConfiguration Rule'],
+    ['ObjectLockConfiguration.Rule.DefaultRetention', Fn.conditionIf('Locked', { Mode: 'COMPLIANCE', Days: 365 }, {}), 'DefaultRetention'],
+    ['ObjectLockConfiguration.Rule.DefaultRetention.Mode', Fn.conditionIf('Strict', 'COMPLIANCE', 'GOVERNANCE'), 'DefaultRetention Mode'],
+    ['ObjectLockConfiguration.Rule.DefaultRetention.Days', Fn.conditionIf('Long', 3653, 365), 'DefaultRetention Days'],
+    ['ObjectLockConfiguration.Rule.DefaultRetention.Years', Fn.conditionIf('Long', 10, 1), 'DefaultRetention Years'],
+  ])('E1: the archive bucket %s chosen by a condition: could not be evaluated, and the verbose pack names it', (property, value, named) => {
+    expectEvaluationErrorNaming(
+      RULE,
+      (stack) => {
+        const bucket = rawArchive(stack, LOCKED);
+        // Years is read only when Days is absent.
+        if (property.endsWith('Years')) bucket.addPropertyDeletionOverride('ObjectLockConfiguration.Rule.DefaultRetention.Days');
+        bucket.addPropertyOverride(property, value);
+        rawTrail(stack, 'hds-trail-archive');
+      },
+      'TestStack/RawTrail',
+      new RegExp(`TestStack/RawArchive ${named} cannot be evaluated`),
+    );
+  });
+
+  it('E2: a trail delivering to a bucket outside the app: the verbose pack says so', () => {
+    expectEvaluationErrorNaming(
+      RULE,
+      (stack) => rawTrail(stack, 'somebody-elses-bucket'),
+      'TestStack/RawTrail',
+      /TestStack\/RawTrail S3BucketName \(a bucket outside the app\) cannot be evaluated at synth: "somebody-elses-bucket"/,
+    );
   });
 });
 

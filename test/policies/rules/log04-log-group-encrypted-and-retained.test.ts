@@ -5,7 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { HdsChecks } from '../../../policies/hds-checks';
 import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import { expectEvaluationError, expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG04-LogGroupEncryptedAndRetained';
 
@@ -62,6 +62,20 @@ describe(`${RULE}: failing fixtures`, () => {
 
   it('F9: KmsKeyId set to AWS::NoValue (a template that removes it)', () => {
     expectNonCompliant(RULE, (stack) => new logs.CfnLogGroup(stack, 'Raw', { kmsKeyId: Aws.NO_VALUE, retentionInDays: 365 }), ['TestStack/Raw']);
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  it.each([
+    ['KmsKeyId', Fn.conditionIf('Encrypted', KEY_ARN, Aws.NO_VALUE)],
+    ['RetentionInDays', Fn.conditionIf('Long', 3653, 365)],
+  ])('E1: %s chosen by a condition: could not be evaluated, and the verbose pack names it', (property, value) => {
+    expectEvaluationErrorNaming(
+      RULE,
+      (stack) => new logs.CfnLogGroup(stack, 'Raw', { kmsKeyId: KEY_ARN, retentionInDays: 365 }).addPropertyOverride(property, value),
+      'TestStack/Raw',
+      new RegExp(`TestStack/Raw ${property} cannot be evaluated`),
+    );
   });
 });
 

@@ -2,7 +2,7 @@ import { Fn } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import { expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG05-BucketAccessLogs';
 
@@ -28,13 +28,29 @@ describe(`${RULE}: failing fixtures`, () => {
     );
   });
 
-  it('F4: a LoggingConfiguration chosen by a condition (Fn::If) cannot be evaluated: an evaluation error', () => {
-    expectEvaluationError(RULE, (stack) => {
-      new s3.CfnBucket(stack, 'Raw').addPropertyOverride(
-        'LoggingConfiguration',
-        Fn.conditionIf('Logged', { DestinationBucketName: 'access-logs' }, { Ref: 'AWS::NoValue' }),
-      );
-    }, 'TestStack/Raw');
+  it('F4: a LoggingConfiguration chosen by a condition (Fn::If) cannot be evaluated: an evaluation error that names it', () => {
+    expectEvaluationErrorNaming(
+      RULE,
+      (stack) => {
+        new s3.CfnBucket(stack, 'Raw').addPropertyOverride(
+          'LoggingConfiguration',
+          Fn.conditionIf('Logged', { DestinationBucketName: 'access-logs' }, { Ref: 'AWS::NoValue' }),
+        );
+      },
+      'TestStack/Raw',
+      /TestStack\/Raw LoggingConfiguration cannot be evaluated/,
+    );
+  });
+
+  it('F5: a DestinationBucketName chosen by a condition cannot be evaluated: an evaluation error that names it', () => {
+    expectEvaluationErrorNaming(
+      RULE,
+      (stack) => {
+        new s3.CfnBucket(stack, 'Raw').addPropertyOverride('LoggingConfiguration.DestinationBucketName', Fn.conditionIf('Logged', 'access-logs', { Ref: 'AWS::NoValue' }));
+      },
+      'TestStack/Raw',
+      /TestStack\/Raw DestinationBucketName cannot be evaluated/,
+    );
   });
 });
 

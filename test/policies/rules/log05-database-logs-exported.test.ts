@@ -1,9 +1,10 @@
-import { CfnParameter, Stack, type App } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Fn, Stack, type App } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import type { Construct } from 'constructs';
 import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import type { FixtureBuilder } from '../support';
+import { expectEvaluationError, expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG05-DatabaseLogsExported';
 const PGAUDIT = { shared_preload_libraries: 'pg_stat_statements,pgaudit', 'pgaudit.log': 'ddl,role,write' };
@@ -114,6 +115,77 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F10: the engine from a template parameter cannot be evaluated: an evaluation error', () => {
     expectEvaluationError(RULE, (stack) => rawCluster(stack, { engine: new CfnParameter(stack, 'Engine', { type: 'String' }).valueAsString }), 'TestStack/Cluster');
   });
+
+  it('F11: a named cluster (DBClusterIdentifier is its own name, not a cluster it belongs to) that exports no logs', () => {
+    expectNonCompliant(RULE, (stack) => rawCluster(stack, { dbClusterIdentifier: 'records', enableCloudwatchLogsExports: undefined }), ['TestStack/Cluster']);
+  });
+
+  it.each<[string, Record<string, string>]>([
+    ['pgaudit.log absent (pgaudit loaded, nothing audited)', { shared_preload_libraries: 'pgaudit' }],
+    ['pgaudit.log empty', { ...PGAUDIT, 'pgaudit.log': '' }],
+    ['pgaudit.log blank', { ...PGAUDIT, 'pgaudit.log': '  ' }],
+    ['pgaudit.log " NONE " (RDS trims and ignores case)', { ...PGAUDIT, 'pgaudit.log': ' NONE ' }],
+  ])('F12: pgaudit loaded but %s', (_what, parameters) => {
+    expectNonCompliant(RULE, (stack) => rawCluster(stack, { dbClusterParameterGroupName: rawClusterParameters(stack, parameters).ref }), ['TestStack/Cluster']);
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  const unknown = (stack: Stack) => new CfnParameter(stack, 'Unknown', { type: 'String' }).valueAsString;
+  /** A raw cluster naming a parameter group of the app built by `group`. */
+  const withGroup = (group: (stack: Stack) => rds.CfnDBClusterParameterGroup): FixtureBuilder => (stack) =>
+    rawCluster(stack, { dbClusterParameterGroupName: group(stack).ref });
+  it.each<[string, FixtureBuilder, string, RegExp]>([
+    [
+      'a parameter group outside the app',
+      (stack) => rawCluster(stack, { dbClusterParameterGroupName: 'shared-postgres-audit' }),
+      'TestStack/Cluster',
+      /TestStack\/Cluster DBClusterParameterGroupName \(a parameter group outside the app\) cannot be evaluated/,
+    ],
+    [
+      'the parameter group from a template parameter',
+      (stack) => rawCluster(stack, { dbClusterParameterGroupName: unknown(stack) }),
+      'TestStack/Cluster',
+      /TestStack\/Cluster DBClusterParameterGroupName cannot be evaluated/,
+    ],
+    [
+      "the group's Parameters chosen by a condition",
+      withGroup((stack) => {
+        const group = rawClusterParameters(stack, PGAUDIT);
+        group.addPropertyOverride('Parameters', Fn.conditionIf('Audited', PGAUDIT, Aws.NO_VALUE));
+        return group;
+      }),
+      'TestStack/Cluster',
+      /TestStack\/ClusterParameters Parameters cannot be evaluated/,
+    ],
+    [
+      'shared_preload_libraries from a template parameter',
+      withGroup((stack) => rawClusterParameters(stack, { ...PGAUDIT, shared_preload_libraries: unknown(stack) })),
+      'TestStack/Cluster',
+      /TestStack\/ClusterParameters Parameters shared_preload_libraries cannot be evaluated/,
+    ],
+    ['the engine from a template parameter', (stack) => rawCluster(stack, { engine: unknown(stack) }), 'TestStack/Cluster', /TestStack\/Cluster Engine cannot be evaluated/],
+    [
+      "a standalone instance with no engine (restored from a snapshot, whose engine it inherits)",
+      (stack) => rawInstance(stack, { dbSnapshotIdentifier: 'records-snapshot', enableCloudwatchLogsExports: ['postgresql'] }),
+      'TestStack/Instance',
+      /TestStack\/Instance Engine cannot be evaluated/,
+    ],
+    [
+      'the exported logs chosen by a condition',
+      (stack) => rawCluster(stack, { engine: 'aurora-mysql' }).addPropertyOverride('EnableCloudwatchLogsExports', Fn.conditionIf('Exported', ['audit'], Aws.NO_VALUE)),
+      'TestStack/Cluster',
+      /TestStack\/Cluster EnableCloudwatchLogsExports cannot be evaluated/,
+    ],
+    [
+      'an exported log type from a template parameter',
+      (stack) => rawCluster(stack, { engine: 'aurora-mysql', enableCloudwatchLogsExports: [unknown(stack)] }),
+      'TestStack/Cluster',
+      /TestStack\/Cluster EnableCloudwatchLogsExports cannot be evaluated/,
+    ],
+  ])('E1: %s: could not be evaluated, and the verbose pack says where', (_what, build, path, reason) => {
+    expectEvaluationErrorNaming(RULE, build, path, reason);
+  });
 });
 
 describe(`${RULE}: passing fixtures`, () => {
@@ -142,7 +214,13 @@ describe(`${RULE}: passing fixtures`, () => {
     });
   });
 
-  it('P5: an instance inside a cluster, and engines without audit logs of this kind, are not applicable', () => {
+  it('P5: shared_preload_libraries written with spaces after the commas (RDS trims each library name)', () => {
+    expectCompliant(RULE, (stack) =>
+      rawCluster(stack, { dbClusterParameterGroupName: rawClusterParameters(stack, { shared_preload_libraries: 'pg_stat_statements, pgaudit', 'pgaudit.log': 'all' }).ref }),
+    );
+  });
+
+  it('P6: an instance inside a cluster, and engines without audit logs of this kind, are not applicable', () => {
     expectCompliant(RULE, (stack) => {
       rawInstance(stack, { engine: 'aurora-postgresql', dbClusterIdentifier: 'some-cluster' });
       new rds.CfnDBInstance(stack, 'SqlServer', { engine: 'sqlserver-ex', dbInstanceClass: 'db.t3.micro', allocatedStorage: '20', storageEncrypted: true });

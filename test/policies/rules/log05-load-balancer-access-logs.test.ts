@@ -1,10 +1,10 @@
-import { CfnParameter, type Stack } from 'aws-cdk-lib';
+import { Aws, CfnParameter, Fn, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import { expectCompliant, type FixtureBuilder } from '../support';
+import { expectEvaluationError, expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG05-LoadBalancerAccessLogs';
 const SUBNETS = ['subnet-11111111', 'subnet-22222222'];
@@ -49,6 +49,42 @@ describe(`${RULE}: failing fixtures`, () => {
       const enabled = new CfnParameter(stack, 'AccessLogs', { type: 'String' });
       rawLoadBalancer(stack, { loadBalancerAttributes: [{ key: 'access_logs.s3.enabled', value: enabled.valueAsString }] });
     }, 'TestStack/Raw');
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  const unknown = (stack: Stack) => new CfnParameter(stack, 'Unknown', { type: 'String' }).valueAsString;
+  const classic = (stack: Stack, accessLoggingPolicy?: elb.CfnLoadBalancer.AccessLoggingPolicyProperty) =>
+    new elb.CfnLoadBalancer(stack, 'Raw', { listeners: [{ loadBalancerPort: '443', instancePort: '443', protocol: 'HTTPS' }], subnets: SUBNETS, accessLoggingPolicy });
+  it.each<[string, FixtureBuilder, RegExp]>([
+    [
+      'the access-logging policy of a classic load balancer chosen by a condition',
+      (stack) => classic(stack).addPropertyOverride('AccessLoggingPolicy', Fn.conditionIf('Logged', { Enabled: true, S3BucketName: 'access-logs' }, Aws.NO_VALUE)),
+      /TestStack\/Raw AccessLoggingPolicy cannot be evaluated/,
+    ],
+    [
+      'Enabled of a classic access-logging policy from a template parameter',
+      (stack) => classic(stack, { enabled: true, s3BucketName: 'access-logs' }).addPropertyOverride('AccessLoggingPolicy.Enabled', unknown(stack)),
+      /TestStack\/Raw AccessLoggingPolicy Enabled cannot be evaluated/,
+    ],
+    ['the load balancer type from a template parameter', (stack) => rawLoadBalancer(stack, { type: unknown(stack) }), /TestStack\/Raw Type cannot be evaluated/],
+    [
+      'the attributes chosen by a condition',
+      (stack) => rawLoadBalancer(stack).addPropertyOverride('LoadBalancerAttributes', Fn.conditionIf('Logged', [{ Key: 'access_logs.s3.enabled', Value: 'true' }], Aws.NO_VALUE)),
+      /TestStack\/Raw LoadBalancerAttributes cannot be evaluated/,
+    ],
+    [
+      'an attribute key from a template parameter',
+      (stack) => rawLoadBalancer(stack, { loadBalancerAttributes: [{ key: unknown(stack), value: 'true' }] }),
+      /TestStack\/Raw LoadBalancerAttributes Key cannot be evaluated/,
+    ],
+    [
+      'access_logs.s3.enabled from a template parameter',
+      (stack) => rawLoadBalancer(stack, { loadBalancerAttributes: [{ key: 'access_logs.s3.enabled', value: unknown(stack) }] }),
+      /TestStack\/Raw access_logs\.s3\.enabled cannot be evaluated/,
+    ],
+  ])('E1: %s: could not be evaluated, and the verbose pack says where', (_what, build, reason) => {
+    expectEvaluationErrorNaming(RULE, build, 'TestStack/Raw', reason);
   });
 });
 

@@ -2,7 +2,7 @@ import { CfnParameter, Stack, type App } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { expectCompliant } from '../support';
-import { expectEvaluationError, expectNonCompliant } from './log-support';
+import { expectEvaluationError, expectEvaluationErrorNaming, expectNonCompliant } from './log-support';
 
 const RULE = 'HDS-LOG05-WafLogging';
 const LOG_GROUP_ARN = 'arn:aws:logs:eu-west-3:111111111111:log-group:aws-waf-logs-hds';
@@ -65,6 +65,21 @@ describe(`${RULE}: failing fixtures`, () => {
         logging(stack, acl.ref);
       },
       ['TestStack/WebAcl'],
+    );
+  });
+});
+
+describe(`${RULE}: not evaluated`, () => {
+  it('E1: the verbose pack names every logging configuration it could not evaluate, and their ResourceArn', () => {
+    expectEvaluationErrorNaming(
+      RULE,
+      (stack) => {
+        webAcl(stack);
+        logging(stack, new CfnParameter(stack, 'WebAclArn', { type: 'String' }).valueAsString);
+        logging(stack, new CfnParameter(stack, 'OtherArn', { type: 'String' }).valueAsString, 'OtherLogging');
+      },
+      'TestStack/WebAcl',
+      /\[LOG-05\] WAF logging could not be evaluated: TestStack\/WafLogging ResourceArn cannot be evaluated at synth: \{"Ref":"WebAclArn"\}; TestStack\/OtherLogging ResourceArn cannot be evaluated/,
     );
   });
 });
