@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { HealthDataStore } from '../../../lib/constructs/health-data-store';
 import { ENC03_RDS_FORCE_SSL } from '../../../policies/rules/enc/rds-force-ssl';
 import { expectCompliant, expectFindings } from '../support';
+import { expectNonCompliant } from './hds-fixtures';
 import { cmk, expectNotEvaluated, parameterRef, secondStack, verdictOf } from './enc-fixtures';
 
 const RULE = 'HDS-ENC03-RdsForceSsl';
@@ -42,15 +43,15 @@ function cfnCluster(stack: Stack, group?: string, engine = 'aurora-postgresql'):
 
 describe(`${RULE}: failing fixtures`, () => {
   it('F1: an Aurora PostgreSQL DatabaseCluster with the default parameter group', () => {
-    expectFindings(RULE, (stack) => cluster(stack), ['TestStack/Db/Resource']);
+    expectNonCompliant(RULE, (stack) => cluster(stack), ['TestStack/Db/Resource']);
   });
 
   it('F2: a DatabaseCluster whose parameters do not set rds.force_ssl', () => {
-    expectFindings(RULE, (stack) => cluster(stack, { log_connections: '1' }), ['TestStack/Db/Resource']);
+    expectNonCompliant(RULE, (stack) => cluster(stack, { log_connections: '1' }), ['TestStack/Db/Resource']);
   });
 
   it('F3: a DatabaseCluster with rds.force_ssl 0', () => {
-    expectFindings(RULE, (stack) => cluster(stack, { 'rds.force_ssl': '0' }), ['TestStack/Db/Resource']);
+    expectNonCompliant(RULE, (stack) => cluster(stack, { 'rds.force_ssl': '0' }), ['TestStack/Db/Resource']);
   });
 
   it('F4: a raw CfnDBCluster naming a default.* group', () => {
@@ -58,11 +59,11 @@ describe(`${RULE}: failing fixtures`, () => {
   });
 
   it('F5: a raw Multi-AZ DB cluster (engine postgres) referencing a group with rds.force_ssl 0 (a number)', () => {
-    expectFindings(RULE, (stack) => cfnCluster(stack, clusterGroup(stack, { 'rds.force_ssl': 0 }).ref, 'postgres'), ['TestStack/Cluster']);
+    expectNonCompliant(RULE, (stack) => cfnCluster(stack, clusterGroup(stack, { 'rds.force_ssl': 0 }).ref, 'postgres'), ['TestStack/Cluster']);
   });
 
   it('F6: a standalone PostgreSQL instance with no parameter group', () => {
-    expectFindings(
+    expectNonCompliant(
       RULE,
       (stack) => new rds.CfnDBInstance(stack, 'Instance', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20' }),
       ['TestStack/Instance'],
@@ -141,6 +142,18 @@ describe(`${RULE}: not evaluated`, () => {
       ENC03_RDS_FORCE_SSL,
       (stack, app) => {
         group(stack, app);
+        cfnCluster(stack, 'hds-tls');
+      },
+      ['TestStack/Cluster'],
+      /^DBClusterParameterGroupName \(a parameter group outside the app\) cannot/,
+    );
+  });
+
+  it('E10: a literal name, while the only group of the stack has no name of its own (CloudFormation names it)', () => {
+    expectNotEvaluated(
+      ENC03_RDS_FORCE_SSL,
+      (stack) => {
+        clusterGroup(stack, { 'rds.force_ssl': '1' });
         cfnCluster(stack, 'hds-tls');
       },
       ['TestStack/Cluster'],
