@@ -334,6 +334,13 @@ describe(`${RULE}: passing fixtures`, () => {
     expectCompliant(RULE, (stack) => keyWithPrincipal(stack, { AWS: principal }, 'kms:Decrypt', { Condition: VIA_S3 }));
   });
 
+  it.each<[string, unknown]>([
+    ['Fn::Sub of AWS::AccountId', { 'Fn::Sub': '${AWS::AccountId}' }],
+    ['Ref of AWS::AccountId', { Ref: 'AWS::AccountId' }],
+  ])('P13: the account id (%s) is not *: unconditioned use passes', (_what, principal) => {
+    expectCompliant(RULE, (stack) => rawKey(stack, allow({ AWS: principal }, 'kms:Decrypt')));
+  });
+
   it('P12: a role ARN written in CDK around a parameter cannot be *: use under a condition passes', () => {
     expectCompliant(RULE, (stack) => rawKey(stack, allow({ AWS: `arn:aws:iam::111111111111:role/${parameterRef(stack)}` }, 'kms:Decrypt', { Condition: VIA_S3 })));
   });
