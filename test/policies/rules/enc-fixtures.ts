@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_CHECK_OPTIONS, type HdsRule } from '../../../policies/rules/rule';
 import { testApp, testStack } from '../../support/app';
 import { FIXTURE_STACK, findings, type FixtureBuilder } from '../support';
+import { verboseDescription } from './hds-fixtures';
 
 /**
  * Shared by the ENC fixtures: keys, key references a rule cannot evaluate, and the outcome of a rule per
@@ -51,9 +52,11 @@ export function verdicts(rule: HdsRule, build: FixtureBuilder): Record<string, s
 
 /**
  * The pack reports exactly `paths` for `rule`, as "could not be evaluated", and the rule function throws an
- * UnresolvableValueError (not a crash) on each of them.
+ * UnresolvableValueError (not a crash) on each of them. With `reason` (one path), the verbose pack's
+ * description says what could not be evaluated: the error message names the property path the rule read,
+ * e.g. `/^KmsKeyId \(a parameter\) cannot be evaluated/`.
  */
-export function expectNotEvaluated(rule: HdsRule, build: FixtureBuilder, paths: readonly string[]): void {
+export function expectNotEvaluated(rule: HdsRule, build: FixtureBuilder, paths: readonly string[], reason?: RegExp): void {
   const id = `HDS-${rule.id}`;
   const found = findings(build).filter((f) => f.rule === id);
   expect(found.map((f) => f.path).sort()).toStrictEqual([...paths].sort());
@@ -61,6 +64,10 @@ export function expectNotEvaluated(rule: HdsRule, build: FixtureBuilder, paths: 
   const all = verdicts(rule, build);
   expect(Object.keys(all).filter((p) => all[p].startsWith('threw')).sort()).toStrictEqual([...paths].sort());
   for (const path of paths) expect(all[path]).toBe('threw UnresolvableValueError');
+  if (reason) {
+    const description = verboseDescription(id, build);
+    expect(description.replace(/^Rule threw an error during validation\. /, '')).toMatch(reason);
+  }
 }
 
 /** The rule function's result on one resource (`Compliant`, `Non-Compliant`, `threw ...`, or undefined: not applicable). */

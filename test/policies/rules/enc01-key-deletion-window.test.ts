@@ -1,9 +1,9 @@
-import { CfnParameter, Duration } from 'aws-cdk-lib';
+import { CfnParameter, Duration, type Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { PlatformKeys } from '../../../lib/constructs/platform-keys';
 import { ENC01_KEY_DELETION_WINDOW } from '../../../policies/rules/enc/key-deletion-window';
 import { expectCompliant, expectFindings } from '../support';
-import { expectNotEvaluated } from './enc-fixtures';
+import { expectNotEvaluated, verdictOf } from './enc-fixtures';
 
 const RULE = 'HDS-ENC01-KeyDeletionWindow';
 
@@ -31,6 +31,7 @@ describe(`${RULE}: not evaluated`, () => {
       ENC01_KEY_DELETION_WINDOW,
       (stack) => new kms.CfnKey(stack, 'Key', { pendingWindowInDays: new CfnParameter(stack, 'Days', { type: 'Number' }).valueAsNumber }),
       ['TestStack/Key'],
+      /^PendingWindowInDays cannot be evaluated/,
     );
   });
 });
@@ -46,5 +47,11 @@ describe(`${RULE}: passing fixtures`, () => {
 
   it("P3: the platform's keys (PlatformKeys)", () => {
     expectCompliant(RULE, (stack) => new PlatformKeys(stack, 'Keys', { aliasPrefix: 'hds' }));
+  });
+
+  it('P4: resources other than keys (an alias) are not applicable, keys are judged', () => {
+    const build = (stack: Stack) => new kms.Alias(stack, 'Alias', { aliasName: 'alias/hds-data', targetKey: new kms.Key(stack, 'Key', { pendingWindow: Duration.days(30) }) });
+    expect(verdictOf(ENC01_KEY_DELETION_WINDOW, build, 'TestStack/Alias/Resource')).toBeUndefined();
+    expect(verdictOf(ENC01_KEY_DELETION_WINDOW, build, 'TestStack/Key/Resource')).toBe('Compliant');
   });
 });

@@ -19,11 +19,15 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F3: a raw CfnKey, SYMMETRIC_DEFAULT spelled out, no EnableKeyRotation', () => {
     expectFindings(RULE, (stack) => new kms.CfnKey(stack, 'Key', { keySpec: 'SYMMETRIC_DEFAULT' }), ['TestStack/Key']);
   });
+
+  it('F4: EnableKeyRotation "false" as a string (as a JSON template may write it)', () => {
+    expectFindings(RULE, (stack) => new kms.CfnKey(stack, 'Key', {}).addPropertyOverride('EnableKeyRotation', 'false'), ['TestStack/Key']);
+  });
 });
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: a KeySpec from a parameter (cdk-nag alone would take it for an asymmetric key and pass it)', () => {
-    expectNotEvaluated(ENC01_KEY_ROTATION, (stack) => new kms.CfnKey(stack, 'Key', { keySpec: parameterRef(stack) }), ['TestStack/Key']);
+    expectNotEvaluated(ENC01_KEY_ROTATION, (stack) => new kms.CfnKey(stack, 'Key', { keySpec: parameterRef(stack) }), ['TestStack/Key'], /^KeySpec cannot be evaluated/);
   });
 
   it('E2: EnableKeyRotation from a condition', () => {
@@ -31,6 +35,7 @@ describe(`${RULE}: not evaluated`, () => {
       ENC01_KEY_ROTATION,
       (stack) => new kms.CfnKey(stack, 'Key', { enableKeyRotation: Fn.conditionIf('Rotate', true, false) as unknown as boolean }),
       ['TestStack/Key'],
+      /^EnableKeyRotation cannot be evaluated/,
     );
   });
 });
@@ -40,8 +45,9 @@ describe(`${RULE}: passing fixtures`, () => {
     expectCompliant(RULE, (stack) => cmk(stack));
   });
 
-  it('P2: a raw CfnKey with EnableKeyRotation true', () => {
+  it('P2: a raw CfnKey with EnableKeyRotation true, and one with "true" as a string (cdk-nag alone would flag it)', () => {
     expectCompliant(RULE, (stack) => new kms.CfnKey(stack, 'Key', { enableKeyRotation: true }));
+    expect(verdictOf(ENC01_KEY_ROTATION, (stack) => new kms.CfnKey(stack, 'Key', {}).addPropertyOverride('EnableKeyRotation', 'true'), 'TestStack/Key')).toBe('Compliant');
   });
 
   it('P3: asymmetric and HMAC keys, which KMS cannot rotate, are not applicable', () => {

@@ -25,6 +25,7 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_BACKUP_VAULT_ENCRYPTED_WITH_CMK,
       (stack) => new backup.CfnBackupVault(stack, 'Vault', { backupVaultName: 'v', encryptionKeyArn: parameterRef(stack) }),
       ['TestStack/Vault'],
+      /^EncryptionKeyArn \(a parameter\) cannot be evaluated/,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { Fn, type Stack } from 'aws-cdk-lib';
+import { Aws, Fn, type Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { ENC02_DYNAMODB_ENCRYPTED_WITH_CMK } from '../../../policies/rules/enc/dynamodb-encrypted-with-cmk';
 import { expectCompliant, expectFindings } from '../support';
@@ -67,7 +67,12 @@ describe(`${RULE}: failing fixtures`, () => {
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: a table key from a template parameter', () => {
-    expectNotEvaluated(ENC02_DYNAMODB_ENCRYPTED_WITH_CMK, (stack) => cfnTable(stack, { sseEnabled: true, kmsMasterKeyId: parameterRef(stack) }), ['TestStack/Table']);
+    expectNotEvaluated(
+      ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
+      (stack) => cfnTable(stack, { sseEnabled: true, kmsMasterKeyId: parameterRef(stack) }),
+      ['TestStack/Table'],
+      /^KMSMasterKeyId \(a parameter\) cannot be evaluated/,
+    );
   });
 
   it('E2: an SSESpecification chosen by a condition', () => {
@@ -75,6 +80,56 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
       (stack) => cfnTable(stack, Fn.conditionIf('Cmk', { SSEEnabled: true, KMSMasterKeyId: KEY_ARN }, { SSEEnabled: false }) as never),
       ['TestStack/Table'],
+      /^SSESpecification cannot be evaluated/,
+    );
+  });
+
+  it('E3: SSEEnabled chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
+      (stack) => cfnTable(stack, { sseEnabled: true, kmsMasterKeyId: KEY_ARN }).addPropertyOverride('SSESpecification.SSEEnabled', Fn.conditionIf('Cmk', true, false)),
+      ['TestStack/Table'],
+      /^SSEEnabled cannot be evaluated/,
+    );
+  });
+
+  it('E4: SSEType chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
+      (stack) => cfnTable(stack, { sseEnabled: true, sseType: Fn.conditionIf('Cmk', 'KMS', 'AES256').toString(), kmsMasterKeyId: KEY_ARN }),
+      ['TestStack/Table'],
+      /^SSEType cannot be evaluated/,
+    );
+  });
+
+  it('E5: a global table whose replica list is chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
+      (stack) => cfnGlobalTable(stack, Fn.conditionIf('Two', [{ region: 'eu-west-3' }], [{ region: 'eu-west-1' }]) as never),
+      ['TestStack/Global'],
+      /^Replicas cannot be evaluated/,
+    );
+  });
+
+  it('E6: a global table whose second replica is chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
+      (stack) => cfnGlobalTable(stack, [{ region: 'eu-west-3', sseSpecification: { kmsMasterKeyId: KEY_ARN } }, Fn.conditionIf('Two', { region: 'eu-west-1' }, Aws.NO_VALUE) as never]),
+      ['TestStack/Global'],
+      /^Replicas\[1\] cannot be evaluated/,
+    );
+  });
+
+  it('E7: a global table whose second replica key is a template parameter', () => {
+    expectNotEvaluated(
+      ENC02_DYNAMODB_ENCRYPTED_WITH_CMK,
+      (stack) =>
+        cfnGlobalTable(stack, [
+          { region: 'eu-west-3', sseSpecification: { kmsMasterKeyId: KEY_ARN } },
+          { region: 'eu-west-1', sseSpecification: { kmsMasterKeyId: parameterRef(stack) } },
+        ]),
+      ['TestStack/Global'],
+      /^Replicas\[1\]\.SSESpecification\.KMSMasterKeyId \(a parameter\) cannot be evaluated/,
     );
   });
 });

@@ -1,4 +1,4 @@
-import { Size } from 'aws-cdk-lib';
+import { Fn, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { ENC02_EBS_ENCRYPTED_WITH_CMK } from '../../../policies/rules/enc/ebs-encrypted-with-cmk';
 import { expectCompliant, expectFindings } from '../support';
@@ -31,6 +31,16 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_EBS_ENCRYPTED_WITH_CMK,
       (stack) => new ec2.CfnVolume(stack, 'Volume', { availabilityZone: AZ, size: 10, encrypted: true, kmsKeyId: parameterRef(stack) }),
       ['TestStack/Volume'],
+      /^KmsKeyId \(a parameter\) cannot be evaluated/,
+    );
+  });
+
+  it('E2: Encrypted chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_EBS_ENCRYPTED_WITH_CMK,
+      (stack) => new ec2.CfnVolume(stack, 'Volume', { availabilityZone: AZ, size: 10, encrypted: true, kmsKeyId: KEY_ARN }).addPropertyOverride('Encrypted', Fn.conditionIf('Encrypt', true, false)),
+      ['TestStack/Volume'],
+      /^Encrypted cannot be evaluated/,
     );
   });
 });

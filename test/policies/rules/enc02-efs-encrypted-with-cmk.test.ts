@@ -1,6 +1,6 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as efs from 'aws-cdk-lib/aws-efs';
-import type { Stack } from 'aws-cdk-lib';
+import { Fn, type Stack } from 'aws-cdk-lib';
 import { ENC02_EFS_ENCRYPTED_WITH_CMK } from '../../../policies/rules/enc/efs-encrypted-with-cmk';
 import { expectCompliant, expectFindings } from '../support';
 import { cmk, expectNotEvaluated, KEY_ARN, parameterRef } from './enc-fixtures';
@@ -27,7 +27,16 @@ describe(`${RULE}: failing fixtures`, () => {
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: a key from a template parameter', () => {
-    expectNotEvaluated(ENC02_EFS_ENCRYPTED_WITH_CMK, (stack) => new efs.CfnFileSystem(stack, 'FileSystem', { encrypted: true, kmsKeyId: parameterRef(stack) }), ['TestStack/FileSystem']);
+    expectNotEvaluated(ENC02_EFS_ENCRYPTED_WITH_CMK, (stack) => new efs.CfnFileSystem(stack, 'FileSystem', { encrypted: true, kmsKeyId: parameterRef(stack) }), ['TestStack/FileSystem'], /^KmsKeyId \(a parameter\) cannot be evaluated/);
+  });
+
+  it('E2: Encrypted chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_EFS_ENCRYPTED_WITH_CMK,
+      (stack) => new efs.CfnFileSystem(stack, 'FileSystem', { encrypted: true, kmsKeyId: KEY_ARN }).addPropertyOverride('Encrypted', Fn.conditionIf('Encrypt', true, false)),
+      ['TestStack/FileSystem'],
+      /^Encrypted cannot be evaluated/,
+    );
   });
 });
 

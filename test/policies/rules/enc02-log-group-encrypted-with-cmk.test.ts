@@ -17,7 +17,7 @@ describe(`${RULE}: failing fixtures`, () => {
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: a key from a template parameter', () => {
-    expectNotEvaluated(ENC02_LOG_GROUP_ENCRYPTED_WITH_CMK, (stack) => new logs.CfnLogGroup(stack, 'Logs', { kmsKeyId: parameterRef(stack) }), ['TestStack/Logs']);
+    expectNotEvaluated(ENC02_LOG_GROUP_ENCRYPTED_WITH_CMK, (stack) => new logs.CfnLogGroup(stack, 'Logs', { kmsKeyId: parameterRef(stack) }), ['TestStack/Logs'], /^KmsKeyId \(a parameter\) cannot be evaluated/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { Duration, type Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -8,6 +8,8 @@ import { expectCompliant, expectFindings } from '../support';
 import { cmk, expectNotEvaluated, KEY_ARN, parameterRef, secondStack } from './enc-fixtures';
 
 const RULE = 'HDS-ENC02-RdsEncryptedWithCmk';
+const CLUSTER = 'TestStack/Cluster';
+const INSTANCE = 'TestStack/Db';
 const ENGINE = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 });
 
 function isolatedVpc(stack: Stack): ec2.Vpc {
@@ -104,11 +106,31 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F11: a cluster restored from a snapshot without a KmsKeyId', () => {
     expectFindings(RULE, (stack) => cfnCluster(stack, { storageEncrypted: undefined, kmsKeyId: undefined, snapshotIdentifier: 'snap' }), ['TestStack/Cluster']);
   });
+
+  it('F12: a read replica of an instance of the app, with Performance Insights on and no key', () => {
+    expectFindings(
+      RULE,
+      (stack) => cfnInstance(stack, 'Replica', { storageEncrypted: undefined, kmsKeyId: undefined, sourceDbInstanceIdentifier: cfnInstance(stack, 'Source').ref, enablePerformanceInsights: true }),
+      ['TestStack/Replica'],
+    );
+  });
+
+  it('F13: a cross-region read replica that names the AWS-managed key', () => {
+    expectFindings(
+      RULE,
+      (stack) => cfnInstance(stack, 'Replica', { storageEncrypted: undefined, kmsKeyId: 'alias/aws/rds', sourceDbInstanceIdentifier: 'arn:aws:rds:eu-west-1:111111111111:db:source' }),
+      ['TestStack/Replica'],
+    );
+  });
+
+  it('F14: an instance with an RDS-managed master password and no key for its secret', () => {
+    expectFindings(RULE, (stack) => cfnInstance(stack, 'Instance', { manageMasterUserPassword: true, masterUsername: 'admin' }), ['TestStack/Instance']);
+  });
 });
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: a cluster key from a template parameter', () => {
-    expectNotEvaluated(ENC02_RDS_ENCRYPTED_WITH_CMK, (stack) => cfnCluster(stack, { kmsKeyId: parameterRef(stack) }), ['TestStack/Cluster']);
+    expectNotEvaluated(ENC02_RDS_ENCRYPTED_WITH_CMK, (stack) => cfnCluster(stack, { kmsKeyId: parameterRef(stack) }), ['TestStack/Cluster'], /^KmsKeyId \(a parameter\) cannot be evaluated/);
   });
 
   it('E2: a read replica of an instance outside the app (it takes the source key)', () => {
@@ -116,6 +138,7 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_RDS_ENCRYPTED_WITH_CMK,
       (stack) => cfnInstance(stack, 'Replica', { storageEncrypted: undefined, kmsKeyId: undefined, sourceDbInstanceIdentifier: 'arn:aws:rds:eu-west-3:111111111111:db:elsewhere' }),
       ['TestStack/Replica'],
+      /^storage encryption of a read replica whose source is outside the app cannot be evaluated/,
     );
   });
 
@@ -124,6 +147,7 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_RDS_ENCRYPTED_WITH_CMK,
       (stack) => cfnInstance(stack, 'Restored', { storageEncrypted: undefined, kmsKeyId: undefined, dbSnapshotIdentifier: 'snap' }),
       ['TestStack/Restored'],
+      /^storage encryption of a DB instance restored from a snapshot \(the snapshot key\) cannot be evaluated/,
     );
   });
 
@@ -132,7 +156,50 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_RDS_ENCRYPTED_WITH_CMK,
       (stack) => cfnCluster(stack).addPropertyOverride('StorageEncrypted', parameterRef(stack)),
       ['TestStack/Cluster'],
+      /^StorageEncrypted cannot be evaluated/,
     );
+  });
+
+  it('E5: a read replica whose source is a resource of the app that is not a DB instance (a cluster)', () => {
+    expectNotEvaluated(
+      ENC02_RDS_ENCRYPTED_WITH_CMK,
+      (stack) => cfnInstance(stack, 'Replica', { storageEncrypted: undefined, kmsKeyId: undefined, sourceDbInstanceIdentifier: cfnCluster(stack).ref }),
+      ['TestStack/Replica'],
+      /^storage encryption of a read replica whose source is outside the app cannot be evaluated/,
+    );
+  });
+
+  it('E6: a read replica whose source is a template parameter', () => {
+    expectNotEvaluated(
+      ENC02_RDS_ENCRYPTED_WITH_CMK,
+      (stack) => cfnInstance(stack, 'Replica', { storageEncrypted: undefined, kmsKeyId: undefined, sourceDbInstanceIdentifier: parameterRef(stack) }),
+      ['TestStack/Replica'],
+      /^SourceDBInstanceIdentifier \(a parameter\) cannot be evaluated/,
+    );
+  });
+
+  it.each<[string, (stack: Stack) => unknown, string, RegExp]>([
+    ['cluster Performance Insights switched by a condition', (stack) => cfnCluster(stack).addPropertyOverride('PerformanceInsightsEnabled', Fn.conditionIf('Pi', true, false)), CLUSTER, /^PerformanceInsightsEnabled cannot/],
+    ['cluster Performance Insights key from a parameter', (stack) => cfnCluster(stack, { performanceInsightsEnabled: true, performanceInsightsKmsKeyId: parameterRef(stack) }), CLUSTER, /^PerformanceInsightsKmsKeyId \(a parameter\) cannot/],
+    ['instance Performance Insights switched by a condition', (stack) => cfnInstance(stack, 'Db').addPropertyOverride('EnablePerformanceInsights', Fn.conditionIf('Pi', true, false)), INSTANCE, /^EnablePerformanceInsights cannot/],
+    ['instance Performance Insights key from a parameter', (stack) => cfnInstance(stack, 'Db', { enablePerformanceInsights: true, performanceInsightsKmsKeyId: parameterRef(stack) }), INSTANCE, /^PerformanceInsightsKMSKeyId \(a parameter\) cannot/],
+    ['instance storage encryption from a parameter', (stack) => cfnInstance(stack, 'Db').addPropertyOverride('StorageEncrypted', parameterRef(stack)), INSTANCE, /^StorageEncrypted cannot/],
+    ['instance key from a parameter', (stack) => cfnInstance(stack, 'Db', { kmsKeyId: parameterRef(stack) }), INSTANCE, /^KmsKeyId \(a parameter\) cannot/],
+    ['managed master password switched by a condition', (stack) => cfnCluster(stack).addPropertyOverride('ManageMasterUserPassword', Fn.conditionIf('Managed', true, false)), CLUSTER, /^ManageMasterUserPassword cannot/],
+    [
+      'master user secret chosen by a condition',
+      (stack) => cfnCluster(stack, { manageMasterUserPassword: true, masterUsername: 'admin' }).addPropertyOverride('MasterUserSecret', Fn.conditionIf('Cmk', { KmsKeyId: KEY_ARN }, Aws.NO_VALUE)),
+      CLUSTER,
+      /^MasterUserSecret cannot/,
+    ],
+    [
+      'master user secret key from a parameter',
+      (stack) => cfnCluster(stack, { manageMasterUserPassword: true, masterUsername: 'admin', masterUserSecret: { kmsKeyId: parameterRef(stack) } }),
+      CLUSTER,
+      /^MasterUserSecret\.KmsKeyId \(a parameter\) cannot/,
+    ],
+  ])('E7: %s', (_what, build, path, reason) => {
+    expectNotEvaluated(ENC02_RDS_ENCRYPTED_WITH_CMK, build, [path], reason);
   });
 });
 
@@ -175,5 +242,16 @@ describe(`${RULE}: passing fixtures`, () => {
 
   it('P5: a cluster restored from a snapshot with a customer-managed KmsKeyId (RDS encrypts the restore with it)', () => {
     expectCompliant(RULE, (stack) => cfnCluster(stack, { storageEncrypted: undefined, snapshotIdentifier: 'snap' }));
+  });
+
+  it('P6: clusters restored to a point in time, or replicating another, with a customer-managed KmsKeyId', () => {
+    expectCompliant(RULE, (stack) => {
+      cfnCluster(stack, { storageEncrypted: undefined, sourceDbClusterIdentifier: 'source-cluster', restoreType: 'copy-on-write' });
+      new rds.CfnDBCluster(stack, 'Replica', { engine: 'aurora-postgresql', kmsKeyId: KEY_ARN, replicationSourceIdentifier: 'arn:aws:rds:eu-west-1:111111111111:cluster:source' });
+    });
+  });
+
+  it('P7: a cross-region read replica that names a customer-managed key (a source outside the app)', () => {
+    expectCompliant(RULE, (stack) => cfnInstance(stack, 'Replica', { storageEncrypted: undefined, sourceDbInstanceIdentifier: 'arn:aws:rds:eu-west-1:111111111111:db:source' }));
   });
 });

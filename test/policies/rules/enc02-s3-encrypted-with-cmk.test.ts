@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Fn, type Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { SecureBucket } from '../../../lib/constructs/secure-bucket';
 import { ENC02_S3_ENCRYPTED_WITH_CMK } from '../../../policies/rules/enc/s3-encrypted-with-cmk';
@@ -7,6 +7,7 @@ import { cmk, expectNotEvaluated, KEY_ARN, parameterRef, secondStack } from './e
 
 const RULE = 'HDS-ENC02-S3EncryptedWithCmk';
 const BUCKET = 'TestStack/Bucket/Resource';
+const SSE_KMS = { bucketKeyEnabled: true, serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN } };
 
 function cfnBucket(stack: Stack, ...rules: s3.CfnBucket.ServerSideEncryptionRuleProperty[]): s3.CfnBucket {
   return new s3.CfnBucket(stack, 'Raw', { bucketEncryption: { serverSideEncryptionConfiguration: rules } });
@@ -61,6 +62,18 @@ describe(`${RULE}: failing fixtures`, () => {
       ['TestStack/Bucket/Resource/Resource'],
     );
   });
+
+  it('F9: a raw CfnBucket whose rule sets only BucketKeyEnabled (no default encryption: SSE-S3)', () => {
+    expectFindings(RULE, (stack) => cfnBucket(stack, { bucketKeyEnabled: true }), ['TestStack/Raw']);
+  });
+
+  it('F11: a raw CfnBucket, AES256 (SSE-S3) naming a customer key: the algorithm decides, not the key', () => {
+    expectFindings(RULE, (stack) => cfnBucket(stack, { ...SSE_KMS, serverSideEncryptionByDefault: { sseAlgorithm: 'AES256', kmsMasterKeyId: KEY_ARN } }), ['TestStack/Raw']);
+  });
+
+  it('F10: a raw CfnBucket, SSE-KMS with a customer key and BucketKeyEnabled "false" as a string', () => {
+    expectFindings(RULE, (stack) => cfnBucket(stack, SSE_KMS).addPropertyOverride('BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled', 'false'), ['TestStack/Raw']);
+  });
 });
 
 describe(`${RULE}: not evaluated`, () => {
@@ -69,6 +82,7 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_S3_ENCRYPTED_WITH_CMK,
       (stack) => cfnBucket(stack, { bucketKeyEnabled: true, serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: parameterRef(stack) } }),
       ['TestStack/Raw'],
+      /^KMSMasterKeyID \(a parameter\) cannot/,
     );
   });
 
@@ -77,7 +91,16 @@ describe(`${RULE}: not evaluated`, () => {
       ENC02_S3_ENCRYPTED_WITH_CMK,
       (stack) => cfnBucket(stack, { bucketKeyEnabled: true, serverSideEncryptionByDefault: { sseAlgorithm: parameterRef(stack), kmsMasterKeyId: KEY_ARN } }),
       ['TestStack/Raw'],
+      /^SSEAlgorithm cannot/,
     );
+  });
+
+  it.each<[string, (stack: Stack) => unknown, RegExp]>([
+    ['the whole BucketEncryption', (stack) => cfnBucket(stack, SSE_KMS).addPropertyOverride('BucketEncryption', Fn.conditionIf('Cmk', { ServerSideEncryptionConfiguration: [] }, {})), /^BucketEncryption\.ServerSideEncryptionConfiguration cannot/],
+    ['the second rule', (stack) => cfnBucket(stack, SSE_KMS, Fn.conditionIf('Cmk', {}, {}) as never), /^BucketEncryption\.ServerSideEncryptionConfiguration cannot/],
+    ['BucketKeyEnabled', (stack) => cfnBucket(stack, SSE_KMS).addPropertyOverride('BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled', Fn.conditionIf('Cmk', true, false)), /^BucketKeyEnabled cannot/],
+  ])('E3: %s chosen by a condition', (_what, build, reason) => {
+    expectNotEvaluated(ENC02_S3_ENCRYPTED_WITH_CMK, build, ['TestStack/Raw'], reason);
   });
 });
 
@@ -98,9 +121,8 @@ describe(`${RULE}: passing fixtures`, () => {
     expectCompliant(RULE, (stack) => new s3.Bucket(stack, 'Bucket', { encryption: s3.BucketEncryption.DSSE, encryptionKey: cmk(stack) }));
   });
 
-  it('P4: a raw CfnBucket, SSE-KMS with a literal key ARN and BucketKeyEnabled', () => {
-    expectCompliant(RULE, (stack) =>
-      cfnBucket(stack, { bucketKeyEnabled: true, serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: KEY_ARN } }),
-    );
+  it('P4: a raw CfnBucket, SSE-KMS with a literal key ARN and BucketKeyEnabled (true, and "true" as a string)', () => {
+    expectCompliant(RULE, (stack) => cfnBucket(stack, SSE_KMS));
+    expectCompliant(RULE, (stack) => cfnBucket(stack, SSE_KMS).addPropertyOverride('BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled', 'true'));
   });
 });

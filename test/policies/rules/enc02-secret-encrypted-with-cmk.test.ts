@@ -1,3 +1,4 @@
+import { Aws, Fn } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ENC02_SECRET_ENCRYPTED_WITH_CMK } from '../../../policies/rules/enc/secret-encrypted-with-cmk';
 import { expectCompliant, expectFindings } from '../support';
@@ -28,8 +29,47 @@ describe(`${RULE}: not evaluated`, () => {
   it('E1: a replica key from a template parameter', () => {
     expectNotEvaluated(
       ENC02_SECRET_ENCRYPTED_WITH_CMK,
-      (stack) => new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: KEY_ARN, replicaRegions: [{ region: 'eu-west-1', kmsKeyId: parameterRef(stack) }] }),
+      (stack) =>
+        new secretsmanager.CfnSecret(stack, 'Secret', {
+          kmsKeyId: KEY_ARN,
+          replicaRegions: [
+            { region: 'eu-west-1', kmsKeyId: REPLICA_KEY },
+            { region: 'eu-central-1', kmsKeyId: parameterRef(stack) },
+          ],
+        }),
       ['TestStack/Secret'],
+      /^ReplicaRegions\[1\]\.KmsKeyId \(a parameter\) cannot be evaluated/,
+    );
+  });
+
+  it('E2: the secret key from a template parameter', () => {
+    expectNotEvaluated(
+      ENC02_SECRET_ENCRYPTED_WITH_CMK,
+      (stack) => new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: parameterRef(stack) }),
+      ['TestStack/Secret'],
+      /^KmsKeyId \(a parameter\) cannot be evaluated/,
+    );
+  });
+
+  it('E3: the replica list chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_SECRET_ENCRYPTED_WITH_CMK,
+      (stack) => new secretsmanager.CfnSecret(stack, 'Secret', { kmsKeyId: KEY_ARN, replicaRegions: Fn.conditionIf('Replicate', [{ Region: 'eu-west-1' }], []) as never }),
+      ['TestStack/Secret'],
+      /^ReplicaRegions cannot be evaluated/,
+    );
+  });
+
+  it('E4: the second replica chosen by a condition', () => {
+    expectNotEvaluated(
+      ENC02_SECRET_ENCRYPTED_WITH_CMK,
+      (stack) =>
+        new secretsmanager.CfnSecret(stack, 'Secret', {
+          kmsKeyId: KEY_ARN,
+          replicaRegions: [{ region: 'eu-west-1', kmsKeyId: REPLICA_KEY }, Fn.conditionIf('Replicate', { Region: 'eu-central-1' }, Aws.NO_VALUE) as never],
+        }),
+      ['TestStack/Secret'],
+      /^ReplicaRegions\[1\] cannot be evaluated/,
     );
   });
 });

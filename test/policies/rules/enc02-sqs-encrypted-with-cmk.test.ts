@@ -53,7 +53,7 @@ describe(`${RULE}: failing fixtures`, () => {
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: a key from a template parameter', () => {
-    expectNotEvaluated(ENC02_SQS_ENCRYPTED_WITH_CMK, (stack) => new sqs.CfnQueue(stack, 'Queue', { kmsMasterKeyId: parameterRef(stack) }), ['TestStack/Queue']);
+    expectNotEvaluated(ENC02_SQS_ENCRYPTED_WITH_CMK, (stack) => new sqs.CfnQueue(stack, 'Queue', { kmsMasterKeyId: parameterRef(stack) }), ['TestStack/Queue'], /^KmsMasterKeyId \(a parameter\) cannot be evaluated/);
   });
 
   it('E2: a key imported from an export no stack of the app makes', () => {

@@ -1,4 +1,4 @@
-import type { Stack } from 'aws-cdk-lib';
+import { Aws, Fn, type Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { ALLOWED_SSL_POLICIES, ENC03_LOAD_BALANCER_TLS } from '../../../policies/rules/enc/load-balancer-tls';
@@ -21,6 +21,12 @@ function nlb(stack: Stack): elbv2.NetworkLoadBalancer {
 }
 
 const forward = elbv2.ListenerAction.fixedResponse(404);
+const REDIRECT = { type: 'redirect', redirectConfig: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } };
+
+/** A raw rule with these actions on `listenerArn`. */
+function rawRule(stack: Stack, listenerArn: string, actions: elbv2.CfnListenerRule.ActionProperty[] = [{ type: 'forward', targetGroupArn: TARGET_GROUP }]): elbv2.CfnListenerRule {
+  return new elbv2.CfnListenerRule(stack, 'Rule', { listenerArn, priority: 1, conditions: [{ field: 'path-pattern', values: ['/*'] }], actions });
+}
 const https = { port: 443, certificates: [elbv2.ListenerCertificate.fromArn(CERTIFICATE)], defaultAction: forward };
 
 function rawListener(stack: Stack, protocol: string | undefined, props: Partial<elbv2.CfnListenerProps> = {}, id = 'Listener'): elbv2.CfnListener {
@@ -89,29 +95,48 @@ describe(`${RULE}: failing fixtures`, () => {
   it('F9: a raw HTTP listener with no DefaultActions', () => {
     expectFindings(RULE, (stack) => rawListener(stack, 'HTTP', { defaultActions: [] }), ['TestStack/Listener']);
   });
+
+  it('F10: a raw HTTP listener whose first action redirects to HTTPS and whose second forwards', () => {
+    expectFindings(RULE, (stack) => rawListener(stack, 'HTTP', { port: 80, defaultActions: [REDIRECT, { type: 'forward', targetGroupArn: TARGET_GROUP }] }), ['TestStack/Listener']);
+  });
 });
 
 describe(`${RULE}: not evaluated`, () => {
   it('E1: an SslPolicy from a template parameter', () => {
-    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, 'HTTPS', { sslPolicy: parameterRef(stack) }), ['TestStack/Listener']);
+    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, 'HTTPS', { sslPolicy: parameterRef(stack) }), ['TestStack/Listener'], /^SslPolicy cannot be evaluated/);
   });
 
   it('E2: a Protocol from a template parameter', () => {
-    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, parameterRef(stack)), ['TestStack/Listener']);
+    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, parameterRef(stack)), ['TestStack/Listener'], /^Protocol cannot be evaluated/);
   });
 
   it('E3: a listener rule of a listener outside the app', () => {
     expectNotEvaluated(
       ENC03_LOAD_BALANCER_TLS,
-      (stack) =>
-        new elbv2.CfnListenerRule(stack, 'Rule', {
-          listenerArn: 'arn:aws:elasticloadbalancing:eu-west-3:111111111111:listener/app/hds/0123456789abcdef/0123456789abcdef',
-          priority: 1,
-          conditions: [{ field: 'path-pattern', values: ['/*'] }],
-          actions: [{ type: 'forward', targetGroupArn: TARGET_GROUP }],
-        }),
+      (stack) => rawRule(stack, 'arn:aws:elasticloadbalancing:eu-west-3:111111111111:listener/app/hds/0123456789abcdef/0123456789abcdef'),
       ['TestStack/Rule'],
+      /^ListenerArn \(a listener outside the app\) cannot be evaluated/,
     );
+  });
+
+  it('E4: a listener rule whose ListenerArn refers to a resource of the app that is not a listener (its load balancer)', () => {
+    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawRule(stack, alb(stack).loadBalancerArn), ['TestStack/Rule'], /^ListenerArn \(a listener outside the app\) cannot be evaluated/);
+  });
+
+  it('E5: a listener rule whose ListenerArn is a template parameter', () => {
+    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawRule(stack, parameterRef(stack)), ['TestStack/Rule'], /^ListenerArn \(a parameter\) cannot be evaluated/);
+  });
+
+  it.each<[string, elbv2.CfnListener.ActionProperty, RegExp]>([
+    ['the second action', Fn.conditionIf('Redirect', REDIRECT, Aws.NO_VALUE) as never, /^DefaultActions\[1\] cannot be evaluated/],
+    ['the type of the second action', { ...REDIRECT, type: Fn.conditionIf('Redirect', 'redirect', 'forward').toString() }, /^DefaultActions\[1\]\.Type cannot be evaluated/],
+    [
+      'the protocol of the second redirect',
+      { ...REDIRECT, redirectConfig: { ...REDIRECT.redirectConfig, protocol: Fn.conditionIf('Secure', 'HTTPS', 'HTTP').toString() } },
+      /^DefaultActions\[1\]\.RedirectConfig\.Protocol cannot be evaluated/,
+    ],
+  ])('E6: an HTTP listener with %s chosen by a condition', (_what, second, reason) => {
+    expectNotEvaluated(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, 'HTTP', { port: 80, defaultActions: [REDIRECT, second] }), ['TestStack/Listener'], reason);
   });
 });
 
@@ -164,9 +189,11 @@ describe(`${RULE}: passing fixtures`, () => {
     });
   });
 
-  it('P5: TCP and UDP listeners are not applicable', () => {
+  it('P5: TCP, UDP and Gateway listeners are not applicable', () => {
     expect(verdictOf(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, 'TCP'), 'TestStack/Listener')).toBeUndefined();
     expect(verdictOf(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, 'UDP'), 'TestStack/Listener')).toBeUndefined();
+    // No protocol: a Gateway Load Balancer listener.
+    expect(verdictOf(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, undefined), 'TestStack/Listener')).toBeUndefined();
     expect(verdictOf(ENC03_LOAD_BALANCER_TLS, (stack) => rawListener(stack, 'HTTP'), 'TestStack/Listener')).toBe('Non-Compliant');
   });
 });
