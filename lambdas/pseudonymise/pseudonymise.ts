@@ -33,7 +33,7 @@ import { encodeMessage, formatPseudonym } from './encoding';
 import { InvalidRequestError, type ValidRequest, validateRequest } from './input';
 import { errorCode, type LogFields, type Logger } from './log';
 import { MAC_ALGORITHM } from './permissions';
-import { CallFailure, KEY_PROBLEMS, type RetryPolicy, type Sleep, withRetry } from './retry';
+import { BatchAbortedError, CallFailure, KEY_PROBLEMS, type RetryPolicy, type Sleep, withRetry } from './retry';
 
 export interface PseudonymiseResult {
   /** One per identifier, in input order: 64 lower-case hex characters. */
@@ -175,7 +175,8 @@ export async function pseudonymise(
   const fail = (err: unknown) => {
     if (failure === undefined) {
       failure = err;
-      controller.abort();
+      // Sleeps and SDK calls still running reject with this reason.
+      controller.abort(new BatchAbortedError());
     }
   };
   const worker = async (): Promise<void> => {

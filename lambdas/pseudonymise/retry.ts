@@ -1,18 +1,15 @@
+import { backoffDelay, type RetryPolicy, type Sleep } from '../shared/retry';
 import { errorCode } from './log';
 
 /**
  * Retries of GenerateMac with exponential backoff and jitter, owned here rather than by the SDK (the client
- * is built with maxAttempts: 1) so that the policy is explicit, bounded and tested.
+ * is built with maxAttempts: 1) so that the policy is explicit, bounded and tested. The backoff, the policy's
+ * shape and the sleep are the platform's (`lambdas/shared/retry.ts`); what is KMS-specific is here: which
+ * faults are worth a retry, which mean the key is unusable, and a batch that stops at its first failure.
  */
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
-
-export interface RetryPolicy {
-  /** Total attempts per call, first one included. */
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
+export { realSleep } from '../shared/retry';
+export type { RetryPolicy, Sleep };
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 100, maxDelayMs: 3000 };
 
@@ -51,12 +48,6 @@ export function classifyError(err: unknown): FaultKind {
   const status = e.$metadata?.httpStatusCode;
   if (e.$retryable || (typeof status === 'number' && (status === 429 || status >= 500))) return 'retryable';
   return 'other';
-}
-
-export function backoffDelay(attempt: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  // Half fixed, half jittered: the delay still grows with each attempt while concurrent calls spread out.
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }
 
 export interface RetryOptions extends RetryPolicy {
@@ -106,20 +97,3 @@ export class BatchAbortedError extends Error {
 function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new BatchAbortedError();
 }
-
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new BatchAbortedError());
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new BatchAbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
