@@ -3,6 +3,7 @@ import { HDS_EEA_REGIONS, isHdsRegion } from '../../policies/regions';
 import { backupSettingsProblems } from '../constructs/platform-backup';
 import { RETENTION_PRESET_NAMES, retentionProblems } from './retention';
 import { IAM_PRINCIPAL_ARN } from '../constructs/duty-roles';
+import { EXCHANGE_USER_NAME, isPartnerCidr, LAMBDA_FUNCTION_ARN, SSH_PUBLIC_KEY } from '../constructs/secure-exchange';
 
 /**
  * The one typed configuration of an HDS platform. The schema is the single source of the config's
@@ -406,13 +407,9 @@ const exchangeSchema = z
     /** Partner networks allowed to connect when internet-facing: IPv4 blocks of at most a /16, never 0.0.0.0/0. */
     allowedSourceCidrs: z
       .array(
-        z.string().refine(
-          (c) => {
-            const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(c);
-            return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 32;
-          },
-          { error: 'an IPv4 block of a partner network, from /16 to /32, such as "203.0.113.0/24" (never 0.0.0.0/0)' },
-        ),
+        z.string().refine(isPartnerCidr, {
+          error: 'an IPv4 block of a partner network, from /16 to /32, such as "203.0.113.0/24" (never 0.0.0.0/0)',
+        }),
         { error: 'a list of IPv4 blocks' },
       )
       .max(50, { error: 'at most 50 blocks' })
@@ -423,10 +420,10 @@ const exchangeSchema = z
     users: z
       .array(
         z.strictObject({
-          name: z.string({ error: 'a user name' }).regex(/^[\w][\w@.-]{2,99}$/, { error: 'a user name of 3 to 100 letters, digits, "_", "-", ".", "@", such as "labo-biomed"' }),
+          name: z.string({ error: 'a user name' }).regex(EXCHANGE_USER_NAME, { error: 'a user name of 3 to 100 letters, digits, "_", "-", ".", "@", such as "labo-biomed"' }),
           sshPublicKeys: z
             .array(
-              z.string().regex(/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/, {
+              z.string().regex(SSH_PUBLIC_KEY, {
                 error: 'an OpenSSH public key line, such as "ssh-ed25519 AAAAC3Nza... labo"',
               }),
             )
@@ -440,7 +437,7 @@ const exchangeSchema = z
     /** ARN of the editor's Lambda function that authenticates users (custom identity provider) instead of `users`. */
     identityProviderFunctionArn: z
       .string()
-      .regex(/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w-]+)?$/, {
+      .regex(LAMBDA_FUNCTION_ARN, {
         error: 'the ARN of a Lambda function, such as "arn:aws:lambda:eu-west-3:123456789012:function:sftp-identity"',
       })
       .optional(),

@@ -52,8 +52,18 @@ export interface SecureExchangeProps {
   readonly retentionDays: number;
 }
 
-const USER_NAME = /^[\w][\w@.-]{2,99}$/;
-const SSH_PUBLIC_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+/** A Transfer Family user name, also the name of its home directory. The config validates with these too. */
+export const EXCHANGE_USER_NAME = /^[\w][\w@.-]{2,99}$/;
+/** An OpenSSH public key line of a type Transfer Family accepts. */
+export const SSH_PUBLIC_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+/** The ARN of a Lambda function (optionally with a version or alias), for a custom identity provider. */
+export const LAMBDA_FUNCTION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w-]+)?$/;
+
+/** An IPv4 block of a partner network: valid octets, a prefix from /16 to /32 (so never 0.0.0.0/0). */
+export function isPartnerCidr(cidr: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) >= 16 && Number(m[5]) <= 32;
+}
 
 /**
  * Secure file exchange with laboratories and peers (ENC-02/03, LOG-02/05, NET-04, DATA-01): an SFTP server on
@@ -207,9 +217,8 @@ export function validateSecureExchangeProps(scope: Construct, props: SecureExcha
     const cidrs = props.internetFacing.allowedSourceCidrs;
     if (cidrs.length === 0) problems.push('internetFacing.allowedSourceCidrs is empty; allowed: the partner networks, such as "203.0.113.0/24"');
     for (const cidr of cidrs) {
-      const prefix = /^(\d{1,3}\.){3}\d{1,3}\/(\d{1,2})$/.exec(cidr)?.[2];
-      if (prefix === undefined || Number(prefix) < 16) {
-        problems.push(`internetFacing.allowedSourceCidrs has "${cidr}"; allowed: an IPv4 block of at most a /16, such as "203.0.113.0/24" (never 0.0.0.0/0)`);
+      if (!isPartnerCidr(cidr)) {
+        problems.push(`internetFacing.allowedSourceCidrs has "${cidr}"; allowed: an IPv4 block from /16 to /32, such as "203.0.113.0/24" (never 0.0.0.0/0)`);
       }
     }
   }
@@ -217,13 +226,13 @@ export function validateSecureExchangeProps(scope: Construct, props: SecureExcha
     const names = props.identity.users.map((u) => u.name);
     if (new Set(names).size !== names.length) problems.push(`users has duplicate names (${names.join(', ')}); allowed: distinct names`);
     for (const user of props.identity.users) {
-      if (!USER_NAME.test(user.name)) problems.push(`users has name "${user.name}"; allowed: 3 to 100 letters, digits, "_", "-", ".", "@"`);
+      if (!EXCHANGE_USER_NAME.test(user.name)) problems.push(`users has name "${user.name}"; allowed: 3 to 100 letters, digits, "_", "-", ".", "@"`);
       if (user.sshPublicKeys.length === 0) problems.push(`user "${user.name}" has no sshPublicKeys; allowed: 1 to 10 OpenSSH public keys (ssh-ed25519, ecdsa, rsa)`);
       for (const key of user.sshPublicKeys) {
         if (!SSH_PUBLIC_KEY.test(key)) problems.push(`user "${user.name}" has an sshPublicKeys entry starting "${key.slice(0, 20)}"; allowed: an OpenSSH public key line, such as "ssh-ed25519 AAAA..."`);
       }
     }
-  } else if (!/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]+(:[\w-]+)?$/.test(props.identity.identityProviderFunctionArn)) {
+  } else if (!LAMBDA_FUNCTION_ARN.test(props.identity.identityProviderFunctionArn)) {
     problems.push(`identityProviderFunctionArn is "${props.identity.identityProviderFunctionArn}"; allowed: the ARN of a Lambda function, such as "arn:aws:lambda:eu-west-3:123456789012:function:sftp-identity"`);
   }
   if (problems.length > 0) {

@@ -351,8 +351,11 @@ describe('SecureExchange validation', () => {
     ['retention 366', { retentionDays: 366 }, /retentionDays is 366; allowed: a whole number of days from 1 to 365/],
     ['retention 1.5', { retentionDays: 1.5 }, /retentionDays is 1\.5; allowed/],
     ['no partner network', facing(), /internetFacing\.allowedSourceCidrs is empty; allowed: the partner networks/],
-    ['0.0.0.0/0', facing('0.0.0.0/0'), /allowedSourceCidrs has "0\.0\.0\.0\/0"; allowed: an IPv4 block of at most a \/16.*\(never 0\.0\.0\.0\/0\)/],
-    ['a /15', facing('10.0.0.0/15'), /allowedSourceCidrs has "10\.0\.0\.0\/15"; allowed: an IPv4 block of at most a \/16/],
+    ['0.0.0.0/0', facing('0.0.0.0/0'), /allowedSourceCidrs has "0\.0\.0\.0\/0"; allowed: an IPv4 block from \/16 to \/32.*\(never 0\.0\.0\.0\/0\)/],
+    ['a /15', facing('10.0.0.0/15'), /allowedSourceCidrs has "10\.0\.0\.0\/15"; allowed: an IPv4 block from \/16 to \/32/],
+    // The same test as the config's (one function): octets above 255 and prefixes above /32 are refused too.
+    ['an octet above 255', facing('300.1.1.0/24'), /allowedSourceCidrs has "300\.1\.1\.0\/24"; allowed: an IPv4 block from \/16 to \/32/],
+    ['a /33', facing('10.0.0.0/33'), /allowedSourceCidrs has "10\.0\.0\.0\/33"; allowed: an IPv4 block from \/16 to \/32/],
     ['not a CIDR', facing('partner.example'), /allowedSourceCidrs has "partner\.example"/],
     ['duplicate users', users(USERS[0], USERS[0]), /users has duplicate names \(lab-one, lab-one\); allowed: distinct names/],
     ['a name too short', users({ name: 'ab', sshPublicKeys: [ED25519] }), /users has name "ab"; allowed: 3 to 100 letters, digits/],
