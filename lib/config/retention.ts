@@ -4,14 +4,10 @@
  * lock). The config names a preset; `retentionProblems` refuses a combination that contradicts it.
  */
 
-/** Days in `years` calendar years, counting every leap day they can contain (as S3 Object Lock counts years). */
-export function yearsInDays(years: number): number {
-  return 365 * years + Math.floor((years + 3) / 4);
-}
+import { yearsInDays } from '../../policies/rules/data/lock-within-expiry';
 
 export interface RetentionPreset {
-  /** What the data is, and the rule, in French and in English (the evidence report prints them). */
-  readonly title: { readonly fr: string; readonly en: string };
+  /** The rule and where it comes from, quoted in the config's error messages. */
   readonly legalBasis: string;
   /**
    * `creation`: the retention runs from when the object was written, so S3 can expire it.
@@ -25,28 +21,16 @@ export interface RetentionPreset {
 
 export const RETENTION_PRESETS = {
   'patient-record': {
-    title: {
-      fr: 'Dossier patient : 20 ans à compter de la dernière venue',
-      en: 'Patient record: 20 years after the last visit',
-    },
     legalBasis: 'Code de la santé publique, art. R1112-7; CNIL référentiel santé',
     counted: 'last-visit',
     minimumDays: yearsInDays(20),
   },
   'minor-patient-record': {
-    title: {
-      fr: "Dossier d'un patient mineur : jusqu'à ses 28 ans, et au moins 20 ans après la dernière venue",
-      en: 'Record of a minor: until the patient turns 28, and at least 20 years after the last visit',
-    },
     legalBasis: 'Code de la santé publique, art. R1112-7 (minors: until age 28)',
     counted: 'last-visit',
     minimumDays: yearsInDays(20),
   },
   'care-sheet-copies': {
-    title: {
-      fr: 'Copies des feuilles de soins électroniques (FSE) : 90 jours',
-      en: 'Electronic care-sheet (FSE) copies: 90 days',
-    },
     legalBasis: 'Convention nationale des professionnels de santé avec l’Assurance maladie (SESAM-Vitale): 90 days',
     counted: 'creation',
     minimumDays: 90,

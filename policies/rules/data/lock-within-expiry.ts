@@ -4,12 +4,17 @@ import { defineRule } from '../rule';
 import { asList, asNumber, get, properties, UnresolvableValueError } from '../util';
 
 /**
- * The longest a default retention of `years` calendar years can last, in days (one leap day per four
- * years, rounded up): S3 Object Lock counts calendar years, lifecycle rules count days.
+ * The longest `years` calendar years can last, in days (one leap day per four years, rounded up): S3 Object
+ * Lock counts calendar years, lifecycle rules count days. The retention presets count legal years the same way.
  */
+export function yearsInDays(years: number): number {
+  return 365 * years + Math.floor((years + 3) / 4);
+}
+
+/** The longest a default retention of `days` or `years` can last, in days. */
 export function lockDays(days: number | undefined, years: number | undefined): number | undefined {
   if (days !== undefined) return days;
-  if (years !== undefined) return 365 * years + Math.floor((years + 3) / 4);
+  if (years !== undefined) return yearsInDays(years);
   return undefined;
 }
 
