@@ -148,48 +148,67 @@ export class PlatformKeys extends Construct {
     });
   }
 
-  private createKey(id: string, options: { alias: string; description: string; viaServices: string[] }): kms.Key {
-    const stack = Stack.of(this);
-    const account = new iam.AccountRootPrincipal();
-    const policy = new iam.PolicyDocument({
-      statements: [
-        new iam.PolicyStatement({
-          sid: 'KeyAdministrationThroughIam',
-          principals: [account],
-          actions: [...KEY_ADMIN_ACTIONS],
-          resources: ['*'],
-        }),
-        new iam.PolicyStatement({
-          sid: 'UseOnlyThroughPlatformServices',
-          principals: [account],
-          actions: USE_ACTIONS,
-          resources: ['*'],
-          conditions: {
-            StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': options.viaServices },
-          },
-        }),
-        new iam.PolicyStatement({
-          sid: 'GrantsOnlyForAwsResources',
-          principals: [account],
-          actions: GRANT_ACTIONS,
-          resources: ['*'],
-          conditions: {
-            StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': options.viaServices },
-            Bool: { 'kms:GrantIsForAWSResource': 'true' },
-          },
-        }),
-      ],
-    });
-    const key = new kms.Key(this, id, {
-      alias: options.alias,
-      description: options.description,
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy,
-    });
+  private createKey(id: string, options: CustomerManagedKeyOptions): kms.Key {
+    const key = customerManagedKey(this, id, options);
     recordControls(key, 'ENC-01');
     return key;
   }
+}
+
+export interface CustomerManagedKeyOptions {
+  readonly alias: string;
+  readonly description: string;
+  /** Endpoints (`<service>.<region>.amazonaws.com`) through which the account may use the key. */
+  readonly viaServices: string[];
+  /** Endpoints through which grants for AWS resources may be created. @default - `viaServices` */
+  readonly grantViaServices?: string[];
+}
+
+/**
+ * A symmetric customer-managed key as the platform makes them (ENC-01): yearly rotation, a 30-day deletion
+ * window, retained, and a policy that separates administration (the account, through IAM, with no
+ * cryptographic action) from use, allowed only through the given AWS services, and from grants, only for
+ * AWS resources. Add statements for service principals with `addToResourcePolicy`.
+ */
+export function customerManagedKey(scope: Construct, id: string, options: CustomerManagedKeyOptions): kms.Key {
+  const stack = Stack.of(scope);
+  const account = new iam.AccountRootPrincipal();
+  const policy = new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'KeyAdministrationThroughIam',
+        principals: [account],
+        actions: [...KEY_ADMIN_ACTIONS],
+        resources: ['*'],
+      }),
+      new iam.PolicyStatement({
+        sid: 'UseOnlyThroughPlatformServices',
+        principals: [account],
+        actions: USE_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': options.viaServices },
+        },
+      }),
+      new iam.PolicyStatement({
+        sid: 'GrantsOnlyForAwsResources',
+        principals: [account],
+        actions: GRANT_ACTIONS,
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': options.grantViaServices ?? options.viaServices },
+          Bool: { 'kms:GrantIsForAWSResource': 'true' },
+        },
+      }),
+    ],
+  });
+  return new kms.Key(scope, id, {
+    alias: options.alias,
+    description: options.description,
+    enableKeyRotation: true,
+    rotationPeriod: Duration.days(365),
+    pendingWindow: Duration.days(30),
+    removalPolicy: RemovalPolicy.RETAIN,
+    policy,
+  });
 }

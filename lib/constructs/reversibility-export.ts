@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 import { IAM_ACTIONS } from '../../lambdas/export/permissions';
 import { recordControls } from '../controls';
 import { CLASSIFICATION_TAG_KEY } from './health-data-store';
-import { KEY_ADMIN_ACTIONS } from './platform-keys';
+import { customerManagedKey } from './platform-keys';
 import { createPrivateFunction } from './private-function';
 import { SecureBucket } from './secure-bucket';
 
@@ -65,39 +65,14 @@ export class ReversibilityExport extends Construct {
   constructor(scope: Construct, id: string, props: ReversibilityExportProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const account = new iam.AccountRootPrincipal();
     const via = (...services: string[]) => services.map((s) => `${s}.${stack.region}.amazonaws.com`);
 
-    this.key = new kms.Key(this, 'Key', {
+    // StartExportTask makes the caller create a grant for RDS's export, on the caller's behalf: grants through RDS.
+    this.key = customerManagedKey(this, 'Key', {
       alias: `alias/${props.aliasPrefix}/export`,
       description: 'hds-blueprint: reversibility exports (DATA-03); deleting it destroys every exported copy',
-      enableKeyRotation: true,
-      rotationPeriod: Duration.days(365),
-      pendingWindow: Duration.days(30),
-      removalPolicy: RemovalPolicy.RETAIN,
-      policy: new iam.PolicyDocument({
-        statements: [
-          new iam.PolicyStatement({ sid: 'KeyAdministrationThroughIam', principals: [account], actions: [...KEY_ADMIN_ACTIONS], resources: ['*'] }),
-          new iam.PolicyStatement({
-            sid: 'UseOnlyThroughS3AndRds',
-            principals: [account],
-            actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
-            resources: ['*'],
-            conditions: { StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': via('s3', 'rds') } },
-          }),
-          // StartExportTask needs the caller to create a grant for RDS's export, on the caller's behalf.
-          new iam.PolicyStatement({
-            sid: 'GrantsOnlyForAwsResources',
-            principals: [account],
-            actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant', 'kms:DescribeKey'],
-            resources: ['*'],
-            conditions: {
-              StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': via('rds') },
-              Bool: { 'kms:GrantIsForAWSResource': 'true' },
-            },
-          }),
-        ],
-      }),
+      viaServices: via('s3', 'rds'),
+      grantViaServices: via('rds'),
     });
     recordControls(this.key, 'ENC-01', 'DATA-03');
 

@@ -146,7 +146,7 @@ describe('ReversibilityExport (DATA-03)', () => {
     });
 
     test('administration, use and grants are its only statements, all for the account', () => {
-      expect(statements.map((s) => s.Sid)).toEqual(['KeyAdministrationThroughIam', 'UseOnlyThroughS3AndRds', 'GrantsOnlyForAwsResources']);
+      expect(statements.map((s) => s.Sid)).toEqual(['KeyAdministrationThroughIam', 'UseOnlyThroughPlatformServices', 'GrantsOnlyForAwsResources']);
       for (const s of statements) {
         expect(s.Effect).toBe('Allow');
         expect(s.Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:root` });
@@ -160,7 +160,7 @@ describe('ReversibilityExport (DATA-03)', () => {
     });
 
     test('is used only through S3 and RDS, in the account', () => {
-      const use = sid('UseOnlyThroughS3AndRds');
+      const use = sid('UseOnlyThroughPlatformServices');
       expect(actionsOf(use).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*']);
       expect(use.Condition).toEqual({
         StringEquals: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': ['s3.eu-west-3.amazonaws.com', 'rds.eu-west-3.amazonaws.com'] },
