@@ -5,6 +5,7 @@ import { UploadPartCopyCommand } from '@aws-sdk/client-s3';
 import { API_CALLS, IAM_ACTIONS } from '../../../lambdas/export/index';
 import { IAM_ACTIONS_BY_API_CALL, RESOURCES } from '../../../lambdas/export/permissions';
 import { DOCS, EXPORT, EXPORT_ID, FakeS3, awsError, harness, lambdaContext, rdsMock, resetAll, s3Mock, snapshotArn } from './fixtures';
+import { sdkCommandsImported } from '../sdk-imports';
 
 beforeEach(resetAll);
 
@@ -33,20 +34,10 @@ function localImports(): Array<{ file: string; text: string }> {
 const SERVICE_OF_PACKAGE: Record<string, string> = { '@aws-sdk/client-rds': 'rds', '@aws-sdk/client-s3': 's3' };
 
 test('the code imports exactly the commands listed in API_CALLS, from the RDS and S3 clients only', () => {
-  const imported = new Set<string>();
-  for (const { file, text } of localImports()) {
-    for (const m of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'(@aws-sdk\/[^']+)'/g)) {
-      const pkg = m[3];
-      expect({ file, pkg, known: pkg in SERVICE_OF_PACKAGE }).toEqual({ file, pkg, known: true });
-      for (const name of m[2].split(',').map((n) => n.replace(/^\s*type\s+/, '').trim())) {
-        const command = /^([A-Za-z0-9]+)Command$/.exec(name);
-        if (command) imported.add(`${SERVICE_OF_PACKAGE[pkg]}:${command[1]}`);
-      }
-    }
-    // No aggregated client (e.g. `new S3()`): every operation would be reachable.
-    expect(text).not.toMatch(/new (RDS|S3)\(/);
-  }
-  expect([...imported].sort()).toEqual([...API_CALLS].sort());
+  const files = localImports();
+  expect(sdkCommandsImported(files, SERVICE_OF_PACKAGE)).toEqual([...API_CALLS].sort());
+  // No aggregated client (e.g. `new S3()`): every operation would be reachable.
+  for (const { text } of files) expect(text).not.toMatch(/new (RDS|S3)\(/);
 });
 
 test('the two SDK clients are built once, at module scope, without SDK retries', () => {

@@ -18,6 +18,7 @@ import {
   s3Mock,
   scheduledEvent,
 } from './fixtures';
+import { sdkCommandsImported } from '../sdk-imports';
 
 const SOURCE_DIR = join(__dirname, '../../../lambdas/restore-validator');
 const sources = readdirSync(SOURCE_DIR)
@@ -45,20 +46,10 @@ test('API_CALLS is read-only except PutRestoreValidationResult and PutMetricData
 });
 
 test('the code imports exactly the commands listed in API_CALLS, from the five clients only', () => {
-  const imported = new Set<string>();
-  for (const { file, text } of sources) {
-    for (const m of text.matchAll(/import\s+(type\s+)?\{([^}]*)\}\s+from\s+'(@aws-sdk\/[^']+)'/g)) {
-      const pkg = m[3];
-      expect({ file, pkg, known: pkg in SERVICE_OF_PACKAGE }).toEqual({ file, pkg, known: true });
-      for (const name of m[2].split(',').map((n) => n.replace(/^\s*type\s+/, '').trim())) {
-        const command = /^([A-Za-z0-9]+)Command$/.exec(name);
-        if (command) imported.add(`${SERVICE_OF_PACKAGE[pkg]}:${command[1]}`);
-      }
-    }
-    // No aggregated client (e.g. `new S3()`): every operation would be reachable.
-    expect(text).not.toMatch(/new (Backup|KMS|S3|RDS|CloudWatch)\(/);
-  }
-  expect([...imported].sort()).toEqual([...API_CALLS].sort());
+  const files = sources;
+  expect(sdkCommandsImported(files, SERVICE_OF_PACKAGE)).toEqual([...API_CALLS].sort());
+  // No aggregated client (e.g. `new S3()`): every operation would be reachable.
+  for (const { text } of files) expect(text).not.toMatch(/new (Backup|KMS|S3|RDS|CloudWatch)\(/);
 });
 
 test('the five SDK clients are built once, at module scope, without SDK retries', () => {
