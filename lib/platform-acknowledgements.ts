@@ -201,16 +201,16 @@ function acknowledgeAccessFindings({ access, foundation, backup, detection }: Pl
 }
 
 function acknowledgeApplicationFindings({ app, exchange, network }: Platform): void {
+  const entryResources = [
+    ...(app ? ['the internet-facing load balancer behind WAF (NET-05)'] : []),
+    ...(exchange ? ['the SFTP endpoint, open to the listed partner networks only (NET-04)'] : []),
+  ];
   for (const subnet of network.network.vpc.publicSubnets) {
     acknowledge(child(subnet, 'DefaultRoute'), {
       plugin: 'HIPAA.Security',
       rule: 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW',
       control: 'NET-05',
-      reason: [
-        'Route of the public entry subnets, which hold only',
-        [app && 'the internet-facing load balancer behind WAF (NET-05)', exchange && 'the SFTP endpoint, open to the listed partner networks only (NET-04)'].filter(Boolean).join(' and '),
-        '; the compute and data subnets have no route to the internet gateway (NET-01)',
-      ].join(' ').replace(' ;', ';'),
+      reason: `Route of the public entry subnets, which hold only ${entryResources.join(' and ')}; the compute and data subnets have no route to the internet gateway (NET-01)`,
     });
   }
   if (!app) return;

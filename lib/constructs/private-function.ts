@@ -30,11 +30,9 @@ export interface PrivateFunctionProps {
   readonly policyDescription?: string;
   /**
    * The function's security group, when the caller adds rules of its own before the HTTPS egress
-   * (its description is immutable once deployed). @default - a new group, described by `securityGroupDescription`
+   * (its description is immutable once deployed). @default - a new group, described after the function
    */
   readonly securityGroup?: ec2.SecurityGroup;
-  /** @default - "<what the role is for>: AWS APIs through VPC endpoints" */
-  readonly securityGroupDescription?: string;
   readonly vpc: ec2.IVpc;
   /** Isolated subnets: the function reaches AWS APIs through the VPC endpoints only (NET-02). */
   readonly subnets: ec2.SubnetSelection;
@@ -83,7 +81,7 @@ export function createPrivateFunction(scope: Construct, id: string, props: Priva
     props.securityGroup ??
     new ec2.SecurityGroup(scope, `${id}SecurityGroup`, {
       vpc: props.vpc,
-      description: props.securityGroupDescription ?? `${props.description}: AWS APIs through VPC endpoints only`,
+      description: `${props.description}: AWS APIs through VPC endpoints only`,
       allowAllOutbound: false,
     });
   securityGroup.addEgressRule(ec2.Peer.ipv4(props.vpcCidr), ec2.Port.tcp(443), 'Interface endpoints');

@@ -2,7 +2,9 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { IAM_ACTIONS, MAC_ALGORITHM } from '../../lambdas/pseudonymise/permissions';
 import { Pseudonymisation, type PseudonymisationProps } from '../../lib/constructs/pseudonymisation';
@@ -127,6 +129,20 @@ describe('Pseudonymisation (DATA-02)', () => {
     for (const keyVersion of [0, 1.5, 100]) {
       expect(() => build({ keyVersion })).toThrow(new RegExp(`keyVersion is ${keyVersion}; allowed: a whole number from 1 to 99`));
     }
+  });
+
+  test('grantInvoke lets a caller invoke the function, and gives it nothing on the key', () => {
+    const stack = testStack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const construct = addTo(stack);
+    const analytics = new iam.Role(stack, 'Analytics', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+    construct.grantInvoke(analytics);
+    const functionId = stack.getLogicalId(construct.function.node.defaultChild as lambda.CfnFunction);
+    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy')) as { Properties: { Roles: unknown[]; PolicyDocument: { Statement: Statement[] } } }[];
+    const granted = policies.filter((p) => JSON.stringify(p.Properties.Roles).includes(stack.getLogicalId(analytics.node.defaultChild as iam.CfnRole)));
+    const statements = granted.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.flatMap((st) => [st.Action].flat())).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(statements)).toContain(functionId);
+    expect(JSON.stringify(statements)).not.toMatch(/kms:/);
   });
 
   test('the HDS pack accepts the key and the function (the platform adds the boundary and the endpoints)', () => {
