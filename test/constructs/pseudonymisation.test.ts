@@ -1,7 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,16 +8,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { IAM_ACTIONS, MAC_ALGORITHM } from '../../lambdas/pseudonymise/permissions';
 import { Pseudonymisation, type PseudonymisationProps } from '../../lib/constructs/pseudonymisation';
 import { findings } from '../policies/support';
-import { testApp, testStack } from '../support/app';
+import { testApp, testStack, testVpc } from '../support/app';
 
 type Statement = { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
 
 function addTo(stack: Stack, props: Partial<PseudonymisationProps> = {}): Pseudonymisation {
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'compute', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = testVpc(stack, { isolatedGroups: ['compute'] });
   return new Pseudonymisation(stack, 'Pseudonymisation', {
     aliasPrefix: 'hds',
     vpc,

@@ -7,7 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IAM_ACTIONS } from '../../lambdas/restore-validator/permissions';
 import { RestoreTesting, type RestoreTestingProps } from '../../lib/constructs/restore-testing';
-import { testApp, testStack } from '../support/app';
+import { testApp, testStack, testVpc } from '../support/app';
 
 const PLAN_NAME = 'hds_test_restore_tests';
 
@@ -30,11 +30,7 @@ const actionsOf = (s: Statement) => [s.Action].flat();
 function build(props: Partial<RestoreTestingProps> = {}) {
   // These tests read the template, not the bundle: skip esbuild.
   const stack = testStack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }));
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = testVpc(stack);
   const dataKey = new kms.Key(stack, 'DataKey');
   const logsKey = new kms.Key(stack, 'LogsKey');
   const vault = new backup.BackupVault(stack, 'Vault', { encryptionKey: dataKey });

@@ -1,13 +1,12 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { IAM_ACTIONS } from '../../lambdas/export/permissions';
 import { REVERSIBILITY_RUNBOOK, ReversibilityExport } from '../../lib/constructs/reversibility-export';
-import { testApp, testStack } from '../support/app';
+import { testApp, testStack, testVpc } from '../support/app';
 
 const ACCOUNT = '111111111111';
 const CLUSTER = 'hds-db';
@@ -73,11 +72,7 @@ function parseDefinition(definitionString: unknown): Definition {
 function build() {
   // These tests read the template, not the bundle: skip esbuild.
   const stack = testStack(testApp({ context: { 'aws:cdk:bundling-stacks': [] } }));
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }],
-  });
+  const vpc = testVpc(stack);
   const dataKey = new kms.Key(stack, 'DataKey');
   const logsKey = new kms.Key(stack, 'LogsKey');
   const documents = new s3.Bucket(stack, 'Documents', { encryptionKey: dataKey });

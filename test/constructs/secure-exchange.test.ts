@@ -1,6 +1,5 @@
 import type { CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -11,7 +10,7 @@ import {
   type SecureExchangeProps,
 } from '../../lib/constructs/secure-exchange';
 import { findings } from '../policies/support';
-import { testApp, testStack } from '../support/app';
+import { testApp, testStack, testVpc } from '../support/app';
 
 const VPC_CIDR = '10.0.0.0/16';
 const ED25519 = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExampleKeyOnlyForTests lab@example';
@@ -43,14 +42,7 @@ const actionsOf = (s: Statement) => [s.Action].flat();
 
 /** The exchange in `stack`, with its own VPC (isolated and public `entry` subnets), keys and access-log bucket. */
 function addTo(stack: Stack, props: Partial<SecureExchangeProps> = {}) {
-  const vpc = new ec2.Vpc(stack, 'Vpc', {
-    maxAzs: 2,
-    natGateways: 0,
-    subnetConfiguration: [
-      { name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
-      { name: 'entry', subnetType: ec2.SubnetType.PUBLIC },
-    ],
-  });
+  const vpc = testVpc(stack, { publicGroups: ['entry'] });
   const dataKey = new kms.Key(stack, 'DataKey');
   const logsKey = new kms.Key(stack, 'LogsKey');
   const accessLogs = new s3.Bucket(stack, 'AccessLogs');

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { parseConfig, type HdsConfig, type HdsConfigInput } from '../../lib/config';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -46,4 +47,19 @@ export function testConfig(input: HdsConfigInput = {}): HdsConfig {
 /** A stack pinned to the default account and region, for construct tests. */
 export function testStack(app: App = testApp(), id = 'TestStack'): Stack {
   return new Stack(app, id, { env: { account: '111111111111', region: 'eu-west-3' } });
+}
+
+/**
+ * A VPC for construct tests, as the platform's network has them: two zones, no NAT gateway, isolated subnet
+ * groups named `isolated` (and public ones named `publicGroups`, for an internet-facing entry).
+ */
+export function testVpc(stack: Stack, options: { isolatedGroups?: string[]; publicGroups?: string[] } = {}): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [
+      ...(options.isolatedGroups ?? ['isolated']).map((name) => ({ name, subnetType: ec2.SubnetType.PRIVATE_ISOLATED })),
+      ...(options.publicGroups ?? []).map((name) => ({ name, subnetType: ec2.SubnetType.PUBLIC })),
+    ],
+  });
 }
